@@ -1,0 +1,26 @@
+# mk/test.mk — every test runs under prove (TAP); one summary at the end.
+
+PROVE ?= prove
+PROVE_FLAGS ?= --exec bash --timer
+TESTS ?= tests
+
+##@ Tests
+
+.PHONY: test
+test: ## Run every test (installs missing packages first when root)
+	@$(SCRIPTS)/deps.sh build test $(if $(filter 1,$(ARC_SKIP_DOCKER_DEPS)),,docker) || true
+	@$(MAKE) test-build
+	$(PROVE) $(PROVE_FLAGS) -r $(TESTS)
+
+.PHONY: test-build
+test-build: ## Build what the tests run: probes (release and ASan+UBSan) and unit tests
+	@$(MAKE) tools tools-unit
+	@$(MAKE) tools tools-unit SAN=asan
+
+.PHONY: test-unit
+test-unit: test-build ## Unit tests of the probe core
+	$(PROVE) $(PROVE_FLAGS) -r tests/unit
+
+.PHONY: test-probes
+test-probes: test-build ## Probe tests against real servers (and the Pulsar stand-in), release and ASan builds
+	$(PROVE) $(PROVE_FLAGS) -r tests/probes tests/asan

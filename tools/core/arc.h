@@ -1,0 +1,270 @@
+/*
+ * arc.h — the shared core of the A.R.C. probes.
+ *
+ * Every probe (redisping, pgcheck, natsprobe, pulsaradm) includes this one
+ * header. The core is deliberately small: exit codes, common options, a
+ * monotonic deadline, capped exponential backoff with jitter, the retry loop
+ * behind --wait, output (text / --json / -q), URL and environment handling,
+ * secret masking, a growable string buffer and a jsmn-based JSON reader.
+ */
+#ifndef ARC_H
+#define ARC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifndef ARC_VERSION
+#define ARC_VERSION "0.1.0"
+#endif
+
+#if defined(__GNUC__)
+#define ARC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define ARC_PRINTF(f, a)
+#endif
+
+/* ---- exit codes (the same table in every probe's --help) ---------------- */
+enum {
+    ARC_EXIT_OK = 0,      /* healthy / applied                               */
+    ARC_EXIT_FAIL = 1,    /* unhealthy / failed (Docker reserves 2)          */
+    ARC_EXIT_USAGE = 64,  /* bad usage: unknown flag, bad value (EX_USAGE)   */
+    ARC_EXIT_DATAERR = 65 /* bad input file: malformed or invalid (EX_DATAERR) */
+};
+
+/* Text for the exit-code table printed at the end of every --help. */
+#define ARC_EXIT_HELP                                                        \
+    "Exit status:\n"                                                         \
+    "  0   healthy / applied\n"                                              \
+    "  1   unhealthy / failed (unreachable, error reply, timeout, conflict)\n" \
+    "  64  bad usage (unknown flag, bad value, missing argument)\n"          \
+    "  65  bad input file (malformed JSON, unknown field or value)\n"
+
+#define ARC_COMMON_HELP                                                      \
+    "Common options:\n"                                                      \
+    "  -t, --timeout SEC  hard deadline for one check (default 5)\n"         \
+    "  -w, --wait SEC     retry with capped exponential backoff + jitter\n"  \
+    "                     until healthy or SEC elapsed (default 0: once)\n"  \
+    "      --json         one JSON object on stdout\n"                       \
+    "  -q, --quiet        no output; the exit status is the verdict\n"       \
+    "  -h, --help         this help\n"                                       \
+    "  -V, --version      print the version\n"
+
+/* ---- time: monotonic clock and deadlines (deadline.c) -------------------- */
+double arc_now(void); /* CLOCK_MONOTONIC, seconds */
+void arc_sleep(double seconds);
+
+typedef struct {
+    double start;
+    double end;
+} arc_deadline;
+
+void arc_deadline_init(arc_deadline *d, double seconds);
+double arc_deadline_left(const arc_deadline *d); /* >= 0 */
+int arc_deadline_left_ms(const arc_deadline *d); /* >= 0, rounded up */
+bool arc_deadline_expired(const arc_deadline *d);
+double arc_deadline_elapsed(const arc_deadline *d);
+/* The earlier of two deadlines. */
+arc_deadline arc_deadline_min(const arc_deadline *a, const arc_deadline *b);
+
+/* ---- backoff (backoff.c) ------------------------------------------------- */
+typedef struct {
+    double base;      /* first nominal delay, seconds */
+    double cap;       /* largest nominal delay */
+    double jitter;    /* fraction 0..1 of the delay that is randomised */
+    unsigned attempt; /* delays handed out so far */
+    uint64_t rng;     /* xorshift state */
+} arc_backoff;
+
+void arc_backoff_init(arc_backoff *b, double base, double cap, double jitter,
+                      uint64_t seed);
+/* Nominal delay before retry number n (0-based): min(cap, base * 2^n). */
+double arc_backoff_nominal(const arc_backoff *b, unsigned n);
+/* Next delay: nominal * (1 - jitter * u), u uniform in [0,1). Never above cap. */
+double arc_backoff_next(arc_backoff *b);
+
+/* ---- common options (opts.c) --------------------------------------------- */
+typedef struct {
+    const char *prog;          /* program name for messages */
+    const char *usage;         /* full --help text */
+    double timeout;            /* --timeout, default 5 s */
+    double wait;               /* --wait, 0 = single attempt */
+    bool json;                 /* --json */
+    bool quiet;                /* -q */
+    bool tty;                  /* stderr is a terminal (progress) */
+} arc_common;
+
+enum { ARC_OPT_JSON = 0x100, ARC_OPT_FIRST_PROBE = 0x200 };
+
+/* Append to a probe's `struct option` table (getopt_long). */
+#define ARC_COMMON_LONGOPTS                                 \
+    {"timeout", required_argument, NULL, 't'},              \
+    {"wait", required_argument, NULL, 'w'},                 \
+    {"json", no_argument, NULL, ARC_OPT_JSON},              \
+    {"quiet", no_argument, NULL, 'q'},                      \
+    {"help", no_argument, NULL, 'h'},                       \
+    {"version", no_argument, NULL, 'V'}
+#define ARC_COMMON_SHORTOPTS "t:w:qhV"
+
+void arc_common_init(arc_common *c, const char *prog, const char *usage);
+/*
+ * Handle one getopt_long result that belongs to the common set.
+ * Returns 1 when handled, 0 when the option is not a common one.
+ * --help / --version print and exit 0; a bad value or an unknown option
+ * ('?' or ':') prints a message naming it plus a hint and exits 64.
+ * `argv`/`optind` are used to name an unknown long option.
+ */
+int arc_common_opt(arc_common *c, int opt, const char *arg, char *const argv[]);
+/* Print "prog: <msg>\nTry 'prog --help' for more information." and exit 64. */
+void arc_usage_error(const arc_common *c, const char *fmt, ...) ARC_PRINTF(2, 3);
+/* Strict number parsers: whole string, finite, in range. 0 ok, -1 bad. */
+int arc_parse_seconds(const char *s, double *out); /* >= 0, <= 86400 */
+int arc_parse_long(const char *s, long min, long max, long *out);
+
+/* ---- output (out.c) ------------------------------------------------------ */
+/* Error on stderr as "prog: message" unless quiet. */
+void arc_err(const arc_common *c, const char *fmt, ...) ARC_PRINTF(2, 3);
+/* Progress line on a terminal while --wait retries (overwrites itself). */
+void arc_progress(const arc_common *c, unsigned attempt, double left,
+                  const char *why);
+void arc_progress_done(const arc_common *c);
+
+/* The verdict of a check: one line of text, or one JSON object. */
+typedef struct {
+    bool ok;
+    const char *check;      /* e.g. "ping", "health", "schema" */
+    const char *target;     /* already masked, e.g. "127.0.0.1:6379" */
+    double latency_ms;      /* < 0: not measured */
+    unsigned attempts;      /* 1 without --wait */
+    const char *detail;     /* e.g. "PONG", "NOAUTH Authentication required." */
+    const char *json_extra; /* optional: ,"key":value... appended inside the object */
+} arc_result;
+
+/* Prints "prog OK check target detail (0.31 ms)" (FAIL to stdout too),
+ * or the JSON object; nothing under -q. Returns the exit code (0 or 1). */
+int arc_report(const arc_common *c, const arc_result *r);
+
+/* ---- growable string (buf.c) ---------------------------------------------- */
+typedef struct {
+    char *s;
+    size_t len;
+    size_t cap;
+    bool oom;
+} arc_buf;
+
+void arc_buf_init(arc_buf *b);
+void arc_buf_free(arc_buf *b);
+void arc_buf_reset(arc_buf *b);
+void arc_buf_add(arc_buf *b, const char *s, size_t n);
+void arc_buf_puts(arc_buf *b, const char *s);
+void arc_buf_printf(arc_buf *b, const char *fmt, ...) ARC_PRINTF(2, 3);
+/* Append s as a JSON string literal with quotes and escapes. */
+void arc_buf_json_str(arc_buf *b, const char *s);
+void arc_buf_json_strn(arc_buf *b, const char *s, size_t n);
+/* Always NUL-terminated ("" when empty). */
+const char *arc_buf_str(const arc_buf *b);
+
+/* Bounded copy and format: always terminate, return -1 when truncated. */
+int arc_strlcpy(char *dst, const char *src, size_t n);
+int arc_snprintf(char *dst, size_t n, const char *fmt, ...) ARC_PRINTF(3, 4);
+
+/* ---- URLs, environment, secrets (url.c, env.c, mask.c) -------------------- */
+typedef struct {
+    char scheme[16];
+    char user[128];
+    char pass[256];
+    char host[256];  /* without brackets for IPv6 */
+    int port;        /* 0 when absent */
+    char path[512];  /* from the first '/' after the authority, may be "" */
+    bool has_pass;
+} arc_url;
+
+/* Parse scheme://[user[:pass]@]host[:port][/path]. Percent-escapes in user
+ * and pass are decoded. Returns 0 or -1 with a reason in err (never showing
+ * the password). */
+int arc_url_parse(const char *in, arc_url *u, char *err, size_t errlen);
+/* "host:port" (IPv6 in brackets) for messages. */
+void arc_url_hostport(const arc_url *u, char *out, size_t n);
+/* Copy a URL with its password replaced by "***". */
+void arc_mask_url(const char *url, char *out, size_t n);
+/* Replace every occurrence of secret (if non-empty) in s by "***", in place. */
+void arc_redact(char *s, size_t cap, const char *secret);
+/* Zero a secret buffer so it does not linger in memory. */
+void arc_wipe(void *p, size_t n);
+
+/* getenv that treats "" as unset. */
+const char *arc_env(const char *name);
+/* Read a whole file into a NUL-terminated malloc'd buffer. NULL + err on failure. */
+char *arc_read_file(const char *path, size_t *len, char *err, size_t errlen);
+/* Read a secret (password, token) from a file: first line, trailing
+ * whitespace removed. 0 ok, -1 with err. */
+int arc_read_secret_file(const char *path, char *out, size_t n, char *err,
+                         size_t errlen);
+
+/* ---- the --wait loop (retry.c) -------------------------------------------- */
+/*
+ * One attempt of a check. `dl` is the deadline for this attempt (the earlier
+ * of --timeout from now and the overall --wait deadline). Return 0 when
+ * healthy, 1 when unhealthy (write a short reason into why), or another code
+ * (e.g. 64/65) to stop at once without retrying.
+ */
+typedef int (*arc_attempt_fn)(void *ctx, const arc_deadline *dl, char *why,
+                              size_t whylen);
+
+typedef struct {
+    int rc;            /* 0 healthy, 1 unhealthy, or a code the attempt returned */
+    unsigned attempts; /* attempts made */
+    double elapsed;    /* seconds since start */
+    double last_ms;    /* duration of the last attempt, ms */
+} arc_retry_result;
+
+/*
+ * Without --wait: one attempt bounded by --timeout.
+ * With --wait W: attempts until healthy or W seconds have passed; each
+ * attempt bounded by min(--timeout, time left); between attempts a capped
+ * exponential backoff with jitter (base 0.1 s, cap 2 s), never sleeping past
+ * the overall deadline. Shows progress on a terminal.
+ */
+arc_retry_result arc_retry(const arc_common *c, arc_attempt_fn fn, void *ctx,
+                           char *why, size_t whylen);
+
+/* ---- JSON input (json.c; jsmn underneath) -------------------------------- */
+#define JSMN_STRICT
+#define JSMN_PARENT_LINKS
+#ifndef ARC_JSON_IMPL
+#define JSMN_HEADER /* json.c alone compiles jsmn's code */
+#endif
+#include <jsmn.h>
+
+typedef struct {
+    const char *js;
+    size_t len;
+    jsmntok_t *tok;
+    int ntok;
+} arc_json;
+
+/* Parse js[0..len). 0 ok; -1 with err "line L, column C: reason". */
+int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
+                   size_t errlen);
+void arc_json_free(arc_json *j);
+/* Index of the token following the whole subtree rooted at i. */
+int arc_json_next(const arc_json *j, int i);
+/* Value token of key in object obj, or -1. */
+int arc_json_get(const arc_json *j, int obj, const char *key);
+/* For iterating an object: first key token index / next key (or -1). */
+bool arc_json_is(const arc_json *j, int i, jsmntype_t type);
+bool arc_json_eq(const arc_json *j, int i, const char *s); /* string/primitive text equals */
+/* Copy a string token, decoding escapes (\uXXXX to UTF-8). -1 if not a
+ * string or it does not fit. */
+int arc_json_str(const arc_json *j, int i, char *out, size_t n);
+int arc_json_int(const arc_json *j, int i, long long *out); /* integer primitive */
+int arc_json_bool(const arc_json *j, int i, bool *out);
+bool arc_json_null(const arc_json *j, int i);
+/* 1-based line and column of token i in the source, for error messages. */
+void arc_json_pos(const arc_json *j, int i, int *line, int *col);
+/* The raw text of token i (not NUL-terminated): pointer and length. */
+const char *arc_json_raw(const arc_json *j, int i, int *len);
+
+#endif /* ARC_H */

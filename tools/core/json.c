@@ -1,0 +1,303 @@
+/* json.c — reading JSON with jsmn: parse with exact error positions,
+ * walk objects, and convert tokens to C values. */
+#define ARC_JSON_IMPL
+#include "arc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void pos_of(const char *js, size_t off, int *line, int *col)
+{
+    int l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (js[i] == '\n') {
+            l++;
+            c = 1;
+        } else {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+/* true, false, null, or a JSON number: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
+static bool valid_primitive(const arc_json *j, int i)
+{
+    int n;
+    const char *p = arc_json_raw(j, i, &n);
+    const char *e = p + n;
+    if (arc_json_eq(j, i, "true") || arc_json_eq(j, i, "false") || arc_json_eq(j, i, "null"))
+        return true;
+    if (p < e && *p == '-')
+        p++;
+    if (p >= e || !isdigit((unsigned char)*p))
+        return false;
+    if (*p == '0')
+        p++;
+    else
+        while (p < e && isdigit((unsigned char)*p))
+            p++;
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || !isdigit((unsigned char)*p))
+            return false;
+        while (p < e && isdigit((unsigned char)*p))
+            p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= e || !isdigit((unsigned char)*p))
+            return false;
+        while (p < e && isdigit((unsigned char)*p))
+            p++;
+    }
+    return p == e;
+}
+
+int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
+                   size_t errlen)
+{
+    memset(j, 0, sizeof *j);
+    j->js = js;
+    j->len = len;
+    jsmn_parser p;
+    jsmn_init(&p);
+    int n = jsmn_parse(&p, js, len, NULL, 0);
+    int line, col;
+    if (n < 0) {
+        pos_of(js, p.pos, &line, &col);
+        const char *why = n == JSMN_ERROR_PART ? "unexpected end of input (unclosed value)"
+                                               : "invalid JSON";
+        arc_snprintf(err, errlen, "line %d, column %d: %s", line, col, why);
+        return -1;
+    }
+    if (n == 0) {
+        arc_snprintf(err, errlen, "line 1, column 1: empty document");
+        return -1;
+    }
+    j->tok = calloc((size_t)n, sizeof *j->tok);
+    if (!j->tok) {
+        arc_snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    jsmn_init(&p);
+    j->ntok = jsmn_parse(&p, js, len, j->tok, (unsigned)n);
+    if (j->ntok != n) {
+        arc_json_free(j);
+        arc_snprintf(err, errlen, "internal JSON parser error");
+        return -1;
+    }
+    /* jsmn checks only the first character of a primitive. */
+    for (int i = 0; i < j->ntok; i++) {
+        if (j->tok[i].type == JSMN_PRIMITIVE && !valid_primitive(j, i)) {
+            pos_of(js, (size_t)j->tok[i].start, &line, &col);
+            int rl;
+            const char *raw = arc_json_raw(j, i, &rl);
+            arc_snprintf(err, errlen, "line %d, column %d: invalid value '%.*s' (strings need quotes)",
+                         line, col, rl > 40 ? 40 : rl, raw);
+            arc_json_free(j);
+            return -1;
+        }
+    }
+    /* jsmn accepts several top-level values; we want exactly one. */
+    int after = arc_json_next(j, 0);
+    if (after < j->ntok) {
+        pos_of(js, (size_t)j->tok[after].start, &line, &col);
+        arc_snprintf(err, errlen, "line %d, column %d: unexpected text after the document",
+                     line, col);
+        arc_json_free(j);
+        return -1;
+    }
+    return 0;
+}
+
+void arc_json_free(arc_json *j)
+{
+    free(j->tok);
+    j->tok = NULL;
+    j->ntok = 0;
+}
+
+int arc_json_next(const arc_json *j, int i)
+{
+    if (i < 0 || i >= j->ntok)
+        return j->ntok;
+    int end = j->tok[i].end;
+    int k = i + 1;
+    while (k < j->ntok && j->tok[k].start < end)
+        k++;
+    return k;
+}
+
+bool arc_json_is(const arc_json *j, int i, jsmntype_t type)
+{
+    return i >= 0 && i < j->ntok && j->tok[i].type == type;
+}
+
+bool arc_json_eq(const arc_json *j, int i, const char *s)
+{
+    if (i < 0 || i >= j->ntok)
+        return false;
+    size_t n = (size_t)(j->tok[i].end - j->tok[i].start);
+    return strlen(s) == n && memcmp(j->js + j->tok[i].start, s, n) == 0;
+}
+
+int arc_json_get(const arc_json *j, int obj, const char *key)
+{
+    if (!arc_json_is(j, obj, JSMN_OBJECT))
+        return -1;
+    int k = obj + 1;
+    for (int m = 0; m < j->tok[obj].size; m++) {
+        if (arc_json_is(j, k, JSMN_STRING) && arc_json_eq(j, k, key))
+            return k + 1;
+        k = arc_json_next(j, k + 1);
+    }
+    return -1;
+}
+
+static int put_utf8(char *out, size_t n, size_t *o, unsigned cp)
+{
+    unsigned char tmp[4];
+    size_t k;
+    if (cp < 0x80) {
+        tmp[0] = (unsigned char)cp;
+        k = 1;
+    } else if (cp < 0x800) {
+        tmp[0] = (unsigned char)(0xC0 | (cp >> 6));
+        tmp[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        k = 2;
+    } else if (cp < 0x10000) {
+        tmp[0] = (unsigned char)(0xE0 | (cp >> 12));
+        tmp[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        k = 3;
+    } else {
+        tmp[0] = (unsigned char)(0xF0 | (cp >> 18));
+        tmp[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        tmp[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[3] = (unsigned char)(0x80 | (cp & 0x3F));
+        k = 4;
+    }
+    if (*o + k >= n)
+        return -1;
+    memcpy(out + *o, tmp, k);
+    *o += k;
+    return 0;
+}
+
+static int hex4(const char *s, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        unsigned d;
+        if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
+        else return -1;
+        *v = *v * 16 + d;
+    }
+    return 0;
+}
+
+int arc_json_str(const arc_json *j, int i, char *out, size_t n)
+{
+    if (!arc_json_is(j, i, JSMN_STRING) || n == 0)
+        return -1;
+    const char *s = j->js + j->tok[i].start;
+    size_t len = (size_t)(j->tok[i].end - j->tok[i].start), o = 0;
+    for (size_t k = 0; k < len; k++) {
+        char c = s[k];
+        if (c == '\\' && k + 1 < len) {
+            char e = s[++k];
+            unsigned cp;
+            switch (e) {
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            case 'r': c = '\r'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'u':
+                if (k + 4 >= len || hex4(s + k + 1, &cp) != 0)
+                    return -1;
+                k += 4;
+                if (cp >= 0xD800 && cp < 0xDC00 && k + 6 < len && s[k + 1] == '\\' &&
+                    s[k + 2] == 'u') {
+                    unsigned lo;
+                    if (hex4(s + k + 3, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        k += 6;
+                    }
+                }
+                if (put_utf8(out, n, &o, cp) != 0)
+                    return -1;
+                continue;
+            default: c = e; break; /* \" \\ \/ */
+            }
+        }
+        if (o + 1 >= n)
+            return -1;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+int arc_json_int(const arc_json *j, int i, long long *out)
+{
+    if (!arc_json_is(j, i, JSMN_PRIMITIVE))
+        return -1;
+    char tmp[32];
+    int len = j->tok[i].end - j->tok[i].start;
+    if (len <= 0 || len >= (int)sizeof tmp)
+        return -1;
+    memcpy(tmp, j->js + j->tok[i].start, (size_t)len);
+    tmp[len] = '\0';
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(tmp, &end, 10);
+    if (errno || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int arc_json_bool(const arc_json *j, int i, bool *out)
+{
+    if (arc_json_is(j, i, JSMN_PRIMITIVE) && arc_json_eq(j, i, "true"))
+        *out = true;
+    else if (arc_json_is(j, i, JSMN_PRIMITIVE) && arc_json_eq(j, i, "false"))
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+bool arc_json_null(const arc_json *j, int i)
+{
+    return arc_json_is(j, i, JSMN_PRIMITIVE) && arc_json_eq(j, i, "null");
+}
+
+void arc_json_pos(const arc_json *j, int i, int *line, int *col)
+{
+    size_t off = (i >= 0 && i < j->ntok) ? (size_t)j->tok[i].start : 0;
+    /* point at the opening quote of a string */
+    if (i >= 0 && i < j->ntok && j->tok[i].type == JSMN_STRING && off > 0)
+        off--;
+    pos_of(j->js, off, line, col);
+}
+
+const char *arc_json_raw(const arc_json *j, int i, int *len)
+{
+    if (i < 0 || i >= j->ntok) {
+        *len = 0;
+        return "";
+    }
+    *len = j->tok[i].end - j->tok[i].start;
+    return j->js + j->tok[i].start;
+}
