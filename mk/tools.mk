@@ -63,6 +63,9 @@ tools-check-libs: ## Check that pkg-config finds every library the probes need
 	if [ -n "$$missing" ]; then echo "missing libraries:$$missing — run 'make deps'" >&2; exit 1; fi
 
 define probe_rules
+.PHONY: $(1)
+$(1): $$(TOOLS_OUT)/$(1)
+
 $(1)_SRC := $$(sort $$(wildcard tools/$(1)/*.c))
 $(1)_OBJ := $$(patsubst tools/%.c,$$(TOOLS_OBJ)/%.o,$$($(1)_SRC) $$(CORE_SRC))
 
