@@ -3,6 +3,9 @@
 PROVE ?= prove
 PROVE_FLAGS ?= --exec bash --timer
 TESTS ?= tests
+# The tests run the probes of the chosen compiler's release build; the ASan
+# wrappers in tests/asan/ pick build/<cc>-asan/bin from CC.
+PROVE_ENV = ARC_BIN=$(TOOLS_OUT) CC=$(CC)
 
 ##@ Tests
 
@@ -10,7 +13,7 @@ TESTS ?= tests
 test: ## Run every test (installs missing packages first when root)
 	@$(SCRIPTS)/deps.sh build test $(if $(filter 1,$(ARC_SKIP_DOCKER_DEPS)),,docker) || true
 	@$(MAKE) test-build
-	$(PROVE) $(PROVE_FLAGS) -r $(TESTS)
+	$(PROVE_ENV) $(PROVE) $(PROVE_FLAGS) -r $(TESTS)
 
 .PHONY: test-build
 test-build: ## Build what the tests run: probes (release and ASan+UBSan) and unit tests
@@ -19,8 +22,8 @@ test-build: ## Build what the tests run: probes (release and ASan+UBSan) and uni
 
 .PHONY: test-unit
 test-unit: test-build ## Unit tests of the probe core
-	$(PROVE) $(PROVE_FLAGS) -r tests/unit
+	$(PROVE_ENV) $(PROVE) $(PROVE_FLAGS) -r tests/unit
 
 .PHONY: test-probes
 test-probes: test-build ## Probe tests against real servers (and the Pulsar stand-in), release and ASan builds
-	$(PROVE) $(PROVE_FLAGS) -r tests/probes tests/asan
+	$(PROVE_ENV) $(PROVE) $(PROVE_FLAGS) -r tests/probes tests/asan

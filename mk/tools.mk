@@ -35,7 +35,8 @@ TOOLS_OUT := $(BUILD)/$(TOOLS_VARIANT)/bin
 PKG_STATIC := --static
 else
 TOOLS_VARIANT := $(CCNAME)-release
-TOOLS_OUT := $(BIN)
+# the default compiler's release build is what bin/ holds; others get their own
+TOOLS_OUT := $(if $(filter cc,$(CCNAME)),$(BIN),$(BUILD)/$(TOOLS_VARIANT)/bin)
 endif
 TOOLS_OBJ := $(BUILD)/$(TOOLS_VARIANT)/obj
 
@@ -46,7 +47,7 @@ pc_libs = $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PC_$(1)) 2>/dev/null) $(E
 ##@ Probes (C tools)
 
 .PHONY: tools
-tools: $(addprefix $(TOOLS_OUT)/,$(PROBES)) ## Build the probes into bin/ (CC=clang, SAN=asan, STATIC=1 to vary)
+tools: $(addprefix $(TOOLS_OUT)/,$(PROBES)) ## Build the probes into bin/ (CC=clang, SAN=asan, STATIC=1: into build/<variant>/bin)
 
 .PHONY: tools-asan
 tools-asan: ## Build the probes with ASan+UBSan into build/<cc>-asan/bin
@@ -96,7 +97,7 @@ UNIT_BIN := $(patsubst tools/tests/%.c,$(BUILD)/$(TOOLS_VARIANT)/tests/%,$(UNIT_
 .PHONY: tools-unit
 tools-unit: $(UNIT_BIN) ## Build the core's unit tests (TAP programs)
 
-$(BUILD)/$(TOOLS_VARIANT)/tests/%: tools/tests/%.c $(patsubst tools/%.c,$(TOOLS_OBJ)/%.o,$(CORE_SRC)) tools/core/arc.h
+$(UNIT_BIN): $(BUILD)/$(TOOLS_VARIANT)/tests/%: tools/tests/%.c $(patsubst tools/%.c,$(TOOLS_OBJ)/%.o,$(CORE_SRC)) tools/core/arc.h
 	@mkdir -p $(@D)
 	@echo '  LD  $@'
 	$(Q)$(CC) $(TOOLS_CFLAGS) $(TOOLS_LDFLAGS) -o $@ $< $(patsubst tools/%.c,$(TOOLS_OBJ)/%.o,$(CORE_SRC)) -lm

@@ -8,7 +8,7 @@ set -euo pipefail
 group_pkgs() {
     case "$1" in
     build) echo build-essential pkg-config libcurl4-openssl-dev libhiredis-dev libpq-dev libnats-dev libjsmn-dev ;;
-    test) echo clang valgrind shellcheck nats-server redis-server redis-tools postgresql postgresql-client python3 python3-yaml curl jq procps ;;
+    test) echo clang valgrind shellcheck nats-server redis-server redis-tools postgresql postgresql-client python3 python3-yaml curl jq procps time ;;
     docker) echo docker.io docker-compose debootstrap ;;
     native) echo nats-server redis-server postgresql supervisor ;;
     *) echo "deps.sh: unknown package group '$1' (build, test, docker, native)" >&2; exit 64 ;;

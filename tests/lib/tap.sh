@@ -139,38 +139,51 @@ need_probe() {
 
 # ---- ports ---------------------------------------------------------------------
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Ports come from 20000-32767: below the kernel's ephemeral range (32768-60999),
+# so an outgoing connection of a parallel test never holds "our" port.
 free_port() {
     local p
     for _ in $(seq 200); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12768))
         port_in_use "$p" || { echo "$p"; return 0; }
     done
     bail_out "no free port found"
 }
-wait_port() { # port [seconds]
+wait_port() { # port [seconds] [pid]: fails early when pid (the server) has exited
     local deadline=$((SECONDS + ${2:-20}))
     until port_in_use "$1"; do
         [ "$SECONDS" -lt "$deadline" ] || return 1
+        if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
         sleep 0.05
     done
+}
+# bail_out_log "what" FILE: stop the test file, showing the whole log.
+bail_out_log() {
+    diag "$(cat "$2" 2>/dev/null || echo "(no log)")"
+    bail_out "$1"
 }
 
 # ---- real servers ----------------------------------------------------------------
 # start_redis [redis-server args...] -> REDIS_PORT REDIS_PID REDIS_DIR
+# A port picked free can still be taken before the server binds it: servers
+# are started up to three times on fresh ports.
 start_redis() {
     need_cmd redis-server
-    REDIS_PORT=$(free_port)
     REDIS_DIR=$(mktemp -d "$TEST_TMP/redis.XXXX")
-    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --save '' \
-        --daemonize no --logfile "$REDIS_DIR/log" "$@" &
-    REDIS_PID=$!
-    track_pid "$REDIS_PID"
-    wait_port "$REDIS_PORT" || bail_out "redis-server did not start: $(cat "$REDIS_DIR/log")"
+    for _ in 1 2 3; do
+        REDIS_PORT=$(free_port)
+        redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --save '' \
+            --daemonize no --logfile "$REDIS_DIR/log" "$@" &
+        REDIS_PID=$!
+        track_pid "$REDIS_PID"
+        wait_port "$REDIS_PORT" 20 "$REDIS_PID" && return 0
+    done
+    bail_out_log "redis-server did not start" "$REDIS_DIR/log"
 }
 
 pg_bindir() {
     local d
-    d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    d=$(printf "%s\n" /usr/lib/postgresql/*/bin | grep -v "\*" | sort -V | tail -n 1)
     [ -n "$d" ] && echo "$d"
 }
 # as_pg cmd...: PostgreSQL refuses to run as root; use the postgres account then.
@@ -182,7 +195,6 @@ as_pg() {
 PG_PASSWORD=secret-pg-pw
 start_pg() {
     PG_BIN=$(pg_bindir) || skip_all "PostgreSQL server binaries not installed (run 'make deps')"
-    PG_PORT=$(free_port)
     PG_DIR=$(mktemp -d "$TEST_TMP/pg.XXXX")
     [ "$(id -u)" -ne 0 ] || chown postgres "$PG_DIR"
     printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/.pw"
@@ -190,9 +202,17 @@ start_pg() {
     as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --pwfile="$PG_DIR/.pw" \
         --auth-host=scram-sha-256 --auth-local=trust -E UTF8 >"$PG_DIR/initdb.log" 2>&1 ||
         bail_out "initdb failed: $(cat "$PG_DIR/initdb.log")"
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c fsync=off" \
-        start >/dev/null || bail_out "postgres did not start: $(cat "$PG_DIR/log")"
+    local started=0
+    for _ in 1 2 3; do
+        PG_PORT=$(free_port)
+        if as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
+            -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c fsync=off" \
+            start >/dev/null; then
+            started=1
+            break
+        fi
+    done
+    [ "$started" = 1 ] || bail_out_log "postgres did not start" "$PG_DIR/log"
     on_exit "as_pg '$PG_BIN/pg_ctl' -D '$PG_DIR/data' -m immediate stop"
 }
 # psql_pg SQL...: run SQL as the superuser over the test server's socket.
@@ -205,24 +225,28 @@ psql_pg() {
 # JetStream is on unless NATS_NO_JS=1.
 start_nats() {
     need_cmd nats-server
-    NATS_PORT=$(free_port)
-    NATS_MON_PORT=$(free_port)
     NATS_DIR=$(mktemp -d "$TEST_TMP/nats.XXXX")
     local js=(-js -sd "$NATS_DIR/js")
     [ "${NATS_NO_JS:-0}" = 1 ] && js=()
-    nats-server -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MON_PORT" "${js[@]}" \
-        -l "$NATS_DIR/log" "$@" &
-    NATS_PID=$!
-    track_pid "$NATS_PID"
-    wait_port "$NATS_PORT" && wait_port "$NATS_MON_PORT" ||
-        bail_out "nats-server did not start: $(cat "$NATS_DIR/log" 2>/dev/null)"
+    for _ in 1 2 3; do
+        NATS_PORT=$(free_port)
+        NATS_MON_PORT=$(free_port)
+        nats-server -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MON_PORT" "${js[@]}" \
+            -l "$NATS_DIR/log" "$@" &
+        NATS_PID=$!
+        track_pid "$NATS_PID"
+        wait_port "$NATS_PORT" 20 "$NATS_PID" && wait_port "$NATS_MON_PORT" 20 "$NATS_PID" && return 0
+    done
+    bail_out_log "nats-server did not start" "$NATS_DIR/log"
 }
 
 # start_hang -> HANG_PORT: a listener that accepts connections and never answers.
 start_hang() {
     need_cmd python3
-    HANG_PORT=$(free_port)
-    python3 - "$HANG_PORT" <<'PY' &
+    local pid
+    for _ in 1 2 3; do
+        HANG_PORT=$(free_port)
+        python3 - "$HANG_PORT" <<'PY' &
 import socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -233,8 +257,11 @@ while True:
     c, _ = s.accept()
     held.append(c)
 PY
-    track_pid $!
-    wait_port "$HANG_PORT" || bail_out "hanging listener did not start"
+        pid=$!
+        track_pid "$pid"
+        wait_port "$HANG_PORT" 20 "$pid" && return 0
+    done
+    bail_out "hanging listener did not start"
 }
 
 # A port where nothing listens (server down).
@@ -245,6 +272,7 @@ valgrind_clean() {
     local desc=$1 want=$2
     shift 2
     command -v valgrind >/dev/null || { skip "$desc: valgrind not installed"; return 0; }
+    case "$1" in *-asan/*) skip "valgrind: $desc (an ASan build cannot run under valgrind)"; return 0 ;; esac
     run valgrind -q --error-exitcode=99 --leak-check=full \
         --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
         --track-fds=no "$@"

@@ -245,6 +245,9 @@ typedef struct {
     int ntok;
 } arc_json;
 
+/* Check js[0..len) against the JSON grammar; 0 ok, -1 with err
+ * "line L, column C: reason" (jsonsyntax.c). arc_json_parse calls it. */
+int arc_json_syntax(const char *js, size_t len, char *err, size_t errlen);
 /* Parse js[0..len). 0 ok; -1 with err "line L, column C: reason". */
 int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
                    size_t errlen);

@@ -3,7 +3,6 @@
 #define ARC_JSON_IMPL
 #include "arc.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,48 +22,14 @@ static void pos_of(const char *js, size_t off, int *line, int *col)
     *col = c;
 }
 
-/* true, false, null, or a JSON number: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
-static bool valid_primitive(const arc_json *j, int i)
-{
-    int n;
-    const char *p = arc_json_raw(j, i, &n);
-    const char *e = p + n;
-    if (arc_json_eq(j, i, "true") || arc_json_eq(j, i, "false") || arc_json_eq(j, i, "null"))
-        return true;
-    if (p < e && *p == '-')
-        p++;
-    if (p >= e || !isdigit((unsigned char)*p))
-        return false;
-    if (*p == '0')
-        p++;
-    else
-        while (p < e && isdigit((unsigned char)*p))
-            p++;
-    if (p < e && *p == '.') {
-        p++;
-        if (p >= e || !isdigit((unsigned char)*p))
-            return false;
-        while (p < e && isdigit((unsigned char)*p))
-            p++;
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (p < e && (*p == '+' || *p == '-'))
-            p++;
-        if (p >= e || !isdigit((unsigned char)*p))
-            return false;
-        while (p < e && isdigit((unsigned char)*p))
-            p++;
-    }
-    return p == e;
-}
-
 int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
                    size_t errlen)
 {
     memset(j, 0, sizeof *j);
     j->js = js;
     j->len = len;
+    if (arc_json_syntax(js, len, err, errlen) != 0)
+        return -1;
     jsmn_parser p;
     jsmn_init(&p);
     int n = jsmn_parse(&p, js, len, NULL, 0);
@@ -90,27 +55,6 @@ int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
     if (j->ntok != n) {
         arc_json_free(j);
         arc_snprintf(err, errlen, "internal JSON parser error");
-        return -1;
-    }
-    /* jsmn checks only the first character of a primitive. */
-    for (int i = 0; i < j->ntok; i++) {
-        if (j->tok[i].type == JSMN_PRIMITIVE && !valid_primitive(j, i)) {
-            pos_of(js, (size_t)j->tok[i].start, &line, &col);
-            int rl;
-            const char *raw = arc_json_raw(j, i, &rl);
-            arc_snprintf(err, errlen, "line %d, column %d: invalid value '%.*s' (strings need quotes)",
-                         line, col, rl > 40 ? 40 : rl, raw);
-            arc_json_free(j);
-            return -1;
-        }
-    }
-    /* jsmn accepts several top-level values; we want exactly one. */
-    int after = arc_json_next(j, 0);
-    if (after < j->ntok) {
-        pos_of(js, (size_t)j->tok[after].start, &line, &col);
-        arc_snprintf(err, errlen, "line %d, column %d: unexpected text after the document",
-                     line, col);
-        arc_json_free(j);
         return -1;
     }
     return 0;

@@ -1,0 +1,99 @@
+/* main.c — pgcheck: is PostgreSQL really answering, over TCP, with the
+ * schema we expect? Options and dispatch; the work is in the other files. */
+#include "pgcheck.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: pgcheck [options]               connect over TCP and run a real query\n"
+    "       pgcheck [options] schema FILE   ... then check the schema declared in FILE\n"
+    "\n"
+    "Connection (libpq):\n"
+    "      --dsn CONNINFO       'host=H port=P dbname=D user=U ...' or\n"
+    "                           postgresql://user[:password]@host[:port]/dbname[?...]\n"
+    "                           (default: $DATABASE_URL, else libpq's PG* variables:\n"
+    "                           PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD,\n"
+    "                           PGPASSFILE, PGSSLMODE, PGSERVICE, ...)\n"
+    "      --password-file F    the password is the first line of F (wins over\n"
+    "                           the DSN, PGPASSWORD and PGPASSFILE)\n"
+    "  With no host in the DSN and PGHOST/PGHOSTADDR unset, pgcheck connects to\n"
+    "  127.0.0.1 over TCP, never to a unix socket; ask for a socket explicitly\n"
+    "  with host=/socket/dir or PGHOST=/socket/dir. Default port 5432.\n"
+    "\n"
+    "Healthy = connected, authenticated, and 'SELECT 1' answered within --timeout.\n"
+    "schema FILE: every declared extension (created), schema, table and column\n"
+    "  must exist; every missing item is listed. An extension declared\n"
+    "  {\"name\": \"vector\", \"optional\": true} that the server cannot provide is\n"
+    "  a warning, not a failure. File format: docs/pgcheck.md.\n"
+    "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP
+    "\n"
+    "Examples:\n"
+    "  pgcheck --dsn postgresql://arc@127.0.0.1:5432/arc --password-file /run/secrets/pg\n"
+    "  DATABASE_URL=postgres://arc@db/arc pgcheck --wait 60 schema schema.json\n";
+
+enum { OPT_DSN = ARC_OPT_FIRST_PROBE, OPT_PASSWORD_FILE };
+
+/* What follows the options: nothing, or "schema FILE". */
+static void parse_command(pgc_opts *o, int argc, char **argv)
+{
+    if (argc == 0)
+        return;
+    if (strcmp(argv[0], "schema") != 0)
+        arc_usage_error(&o->common, "unknown command '%s' (expected: schema FILE)", argv[0]);
+    if (argc < 2)
+        arc_usage_error(&o->common, "schema: missing FILE");
+    if (argc > 2)
+        arc_usage_error(&o->common, "schema: unexpected argument '%s'", argv[2]);
+    o->schema_file = argv[1];
+}
+
+static void parse_args(pgc_opts *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"dsn", required_argument, NULL, OPT_DSN},
+        {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+        ARC_COMMON_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":" ARC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if (arc_common_opt(&o->common, opt, optarg, argv))
+            continue;
+        if (opt == OPT_DSN) {
+            if (!*optarg)
+                arc_usage_error(&o->common, "--dsn: empty connection string");
+            o->dsn = optarg;
+            o->dsn_source = "--dsn";
+        } else if (opt == OPT_PASSWORD_FILE) {
+            o->password_file = optarg;
+        }
+    }
+    parse_command(o, argc - optind, argv + optind);
+    if (!o->dsn && (o->dsn = arc_env("DATABASE_URL")) != NULL)
+        o->dsn_source = "DATABASE_URL";
+}
+
+int main(int argc, char **argv)
+{
+    pgc_opts o = {0};
+    arc_common_init(&o.common, "pgcheck", usage);
+    parse_args(&o, argc, argv);
+
+    char err[1024];
+    pgc_params params;
+    int rc = pgc_params_init(&params, &o, err, sizeof err);
+    if (rc == ARC_EXIT_USAGE) {
+        pgc_params_free(&params);
+        arc_usage_error(&o.common, "%s", err);
+    }
+    pgc_spec spec = {0};
+    if (rc == 0 && o.schema_file)
+        rc = pgc_spec_load(&spec, o.schema_file, err, sizeof err);
+    if (rc != 0)
+        arc_err(&o.common, "%s", err);
+    else
+        rc = pgc_run(&o, &params, o.schema_file ? &spec : NULL);
+    pgc_spec_free(&spec);
+    pgc_params_free(&params);
+    return rc;
+}

@@ -1,0 +1,129 @@
+/*
+ * pgcheck.h — the pieces of the pgcheck probe and how they fit:
+ *
+ *   main.c    options and dispatch (reads like --help)
+ *   params.c  connection parameters: --dsn / DATABASE_URL / PG*, the
+ *             127.0.0.1 default, --password-file, secrets to redact
+ *   conn.c    connect and query under a hard deadline (non-blocking libpq)
+ *   health.c  the health query: SELECT 1, version, recovery, transport
+ *   spec.c    the declared schema file (JSON) and its validation
+ *   jsonsyntax.c  strict JSON grammar check with line/column (jsmn is lax)
+ *   schema.c  checking the declared schema against the server
+ *   run.c     one check with --wait retries, and the verdict
+ */
+#ifndef PGCHECK_H
+#define PGCHECK_H
+
+#include "arc.h"
+
+#include <libpq-fe.h>
+
+#define PGC_NAME_LEN 64 /* NAMEDATALEN: identifiers hold at most 63 bytes */
+#define PGC_WHY_LEN 256
+#define PGC_MAX_SECRETS 6
+
+/* ---- options (main.c) ----------------------------------------------------- */
+typedef struct {
+    arc_common common;
+    const char *dsn;           /* --dsn, else $DATABASE_URL, else NULL */
+    const char *dsn_source;    /* "--dsn" or "DATABASE_URL", for messages */
+    const char *password_file; /* --password-file */
+    const char *schema_file;   /* "schema FILE", else NULL */
+} pgc_opts;
+
+/* ---- connection parameters (params.c) ------------------------------------- */
+typedef struct {
+    PQconninfoOption *parsed; /* the DSN as libpq parsed it, or NULL */
+    const char **keys;        /* for PQconnectStartParams, NULL-terminated */
+    const char **vals;
+    char password[512];       /* from --password-file */
+    char db_url_pass[256];    /* password of a URL given as the dbname */
+    const char *secrets[PGC_MAX_SECRETS]; /* every password we know, to redact */
+    int nsecrets;
+} pgc_params;
+
+/* 0, ARC_EXIT_USAGE (bad DSN) or ARC_EXIT_DATAERR (bad password file);
+ * err never holds a password. */
+int pgc_params_init(pgc_params *p, const pgc_opts *o, char *err, size_t errlen);
+void pgc_params_free(pgc_params *p);
+
+/* ---- one connection under a deadline (conn.c) ----------------------------- */
+typedef struct {
+    PGconn *conn;
+    const pgc_params *params;
+    char target[384];    /* host:port/dbname, secrets redacted */
+    bool connected;      /* the health query answered */
+    bool tcp;            /* the server saw a TCP client (inet_server_addr) */
+    bool in_recovery;
+    char version[64];    /* server_version, e.g. "15.20" */
+} pgc_session;
+
+/* 0 connected; 1 with a reason in why. */
+int pgc_connect(pgc_session *s, const pgc_params *p, const arc_deadline *dl,
+                char *why, size_t n);
+/* Run one statement with text parameters; 0 with *res (PGRES_TUPLES_OK, the
+ * caller PQclear()s it) or 1 with a reason in why. */
+int pgc_query(pgc_session *s, const char *sql, int nparams,
+              const char *const *params, const arc_deadline *dl,
+              PGresult **res, char *why, size_t n);
+/* libpq's message as a reason: first line, trimmed, secrets redacted. */
+void pgc_reason(const pgc_session *s, const char *msg, char *why, size_t n);
+void pgc_close(pgc_session *s);
+
+/* ---- health (health.c) ---------------------------------------------------- */
+/* The real query on a connected session; fills version/in_recovery/tcp. */
+int pgc_health(pgc_session *s, const arc_deadline *dl, char *why, size_t n);
+
+/* ---- the declared schema (spec.c) ------------------------------------------ */
+typedef struct {
+    char name[PGC_NAME_LEN];
+    bool optional;
+    char why[PGC_WHY_LEN];
+} pgc_extension;
+
+typedef struct {
+    char schema[PGC_NAME_LEN];
+    char name[PGC_NAME_LEN];
+    char (*columns)[PGC_NAME_LEN];
+    int ncolumns;
+} pgc_table;
+
+typedef struct {
+    pgc_extension *extensions;
+    int nextensions;
+    char (*schemas)[PGC_NAME_LEN];
+    int nschemas;
+    pgc_table *tables;
+    int ntables;
+} pgc_spec;
+
+/* 0, or ARC_EXIT_DATAERR with "FILE: line L, column C: reason" in err. */
+int pgc_spec_load(pgc_spec *s, const char *path, char *err, size_t errlen);
+void pgc_spec_free(pgc_spec *s);
+/* Declared items: extensions + schemas + tables + columns. */
+int pgc_spec_count(const pgc_spec *s);
+
+/* Strict JSON syntax: 0, or -1 with "line L, column C: reason" (jsonsyntax.c). */
+
+/* ---- checking it (schema.c) ------------------------------------------------ */
+typedef struct {
+    arc_buf missing;  /* one item per line */
+    arc_buf warnings; /* one item per line */
+    int nmissing;
+    int nwarnings;
+} pgc_findings;
+
+void pgc_findings_init(pgc_findings *f);
+void pgc_findings_reset(pgc_findings *f);
+void pgc_findings_free(pgc_findings *f);
+/* 0 when every declared item was looked up (findings tell what is missing),
+ * 1 when a query failed (reason in why). */
+int pgc_schema_check(pgc_session *s, const pgc_spec *spec,
+                     const arc_deadline *dl, pgc_findings *f, char *why,
+                     size_t n);
+
+/* ---- the run and the verdict (run.c) -------------------------------------- */
+/* The exit status: 0 healthy, 1 not. spec may be NULL (health only). */
+int pgc_run(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec);
+
+#endif /* PGCHECK_H */

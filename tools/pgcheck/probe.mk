@@ -1,0 +1,2 @@
+# tools/pgcheck/probe.mk — libraries of the pgcheck probe (libpq).
+PC_pgcheck := libpq

@@ -1,0 +1,2 @@
+# tools/redisping/probe.mk — libraries of the redisping probe (pkg-config names).
+PC_redisping := hiredis
