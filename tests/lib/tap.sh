@@ -264,6 +264,27 @@ PY
     bail_out "hanging listener did not start"
 }
 
+# start_pulsar_standin VAR [stand-in args...]: start the Pulsar admin-REST
+# STAND-IN (tests/standin/pulsar — not Apache Pulsar, which cannot be installed
+# here) on a port it picks itself, and set VAR to its base URL.
+start_pulsar_standin() {
+    need_cmd python3
+    local var=$1 log port pid
+    shift
+    log=$(mktemp "$TEST_TMP/standin.XXXX")
+    python3 "$ARC_ROOT/tests/standin/pulsar/pulsar_standin.py" --port 0 "$@" >"$log" 2>&1 &
+    pid=$!
+    track_pid "$pid"
+    for _ in $(seq 200); do
+        grep -q 'listening on' "$log" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
+    [ -n "$port" ] || bail_out_log "the Pulsar stand-in did not start" "$log"
+    printf -v "$var" 'http://127.0.0.1:%s' "$port"
+}
+
 # A port where nothing listens (server down).
 dead_port() { free_port; }
 

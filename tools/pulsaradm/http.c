@@ -1,0 +1,212 @@
+/* http.c — the admin REST client: one libcurl easy handle for the whole run,
+ * so every request reuses one keep-alive TCP connection. */
+#include "pulsaradm.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PA_REPLY_MAX (16u << 20) /* refuse replies above 16 MiB */
+
+struct pa_http {
+    CURL *curl;
+    struct curl_slist *get_hdrs;  /* Accept (+ Authorization) */
+    struct curl_slist *body_hdrs; /* + Content-Type: application/json */
+    char base[1024];
+    char errbuf[CURL_ERROR_SIZE];
+    long connections;
+};
+
+void pa_reply_init(pa_reply *r)
+{
+    r->status = 0;
+    arc_buf_init(&r->body);
+    r->ctype[0] = '\0';
+    r->err[0] = '\0';
+}
+
+void pa_reply_free(pa_reply *r)
+{
+    arc_buf_free(&r->body);
+    pa_reply_init(r);
+}
+
+static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
+{
+    arc_buf *b = ud;
+    size_t n = size * nmemb;
+    if (b->len + n > PA_REPLY_MAX)
+        return 0; /* curl reports CURLE_WRITE_ERROR */
+    arc_buf_add(b, p, n);
+    return b->oom ? 0 : n;
+}
+
+/* Build one header list; the Authorization line holds the token. */
+static struct curl_slist *headers(const char *token, bool with_body)
+{
+    struct curl_slist *l = curl_slist_append(NULL, "Accept: application/json");
+    if (l && with_body) {
+        l = curl_slist_append(l, "Content-Type: application/json");
+        l = l ? curl_slist_append(l, "Expect:") : NULL;
+    }
+    if (l && token) {
+        arc_buf auth;
+        arc_buf_init(&auth);
+        arc_buf_printf(&auth, "Authorization: Bearer %s", token);
+        struct curl_slist *t = auth.oom ? NULL : curl_slist_append(l, auth.s);
+        arc_wipe(auth.s, auth.len);
+        arc_buf_free(&auth);
+        if (!t) {
+            curl_slist_free_all(l);
+            return NULL;
+        }
+        l = t;
+    }
+    return l;
+}
+
+/* Wipe the token out of a header list before handing it back. */
+static void free_headers(struct curl_slist *l)
+{
+    for (struct curl_slist *p = l; p; p = p->next)
+        arc_wipe(p->data, strlen(p->data));
+    curl_slist_free_all(l);
+}
+
+static void set_protocols(CURL *c)
+{
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+}
+
+pa_http *pa_http_open(const char *base, const char *token, char *err, size_t errlen)
+{
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        arc_strlcpy(err, "libcurl initialisation failed", errlen);
+        return NULL;
+    }
+    pa_http *h = calloc(1, sizeof *h);
+    if (!h || arc_strlcpy(h->base, base, sizeof h->base) != 0 ||
+        !(h->curl = curl_easy_init()) || !(h->get_hdrs = headers(token, false)) ||
+        !(h->body_hdrs = headers(token, true))) {
+        arc_strlcpy(err, h ? "cannot set up the HTTP client" : "out of memory", errlen);
+        pa_http_close(h);
+        return NULL;
+    }
+    CURL *c = h->curl;
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L); /* 307 to the owner broker */
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, PA_PROG "/" ARC_VERSION);
+    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    set_protocols(c);
+    return h;
+}
+
+void pa_http_close(pa_http *h)
+{
+    if (!h)
+        return;
+    if (h->curl)
+        curl_easy_cleanup(h->curl);
+    free_headers(h->get_hdrs);
+    free_headers(h->body_hdrs);
+    free(h);
+    curl_global_cleanup();
+}
+
+long pa_http_connections(const pa_http *h)
+{
+    return h->connections;
+}
+
+/* Method, body and headers for this request; everything else stays set. */
+static void set_request(pa_http *h, const char *method, const char *body)
+{
+    CURL *c = h->curl;
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, strcmp(method, "POST") ? method : NULL);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->body_hdrs);
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, strcmp(method, "GET") ? method : NULL);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->get_hdrs);
+    }
+}
+
+/* A transport failure as a short phrase (no URL, no secret). */
+static void transport_error(const pa_http *h, CURLcode rc, long timeout_ms, pa_reply *r)
+{
+    const char *detail = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        arc_snprintf(r->err, sizeof r->err, "no reply within %.1f s (timeout)",
+                     (double)timeout_ms / 1000.0);
+        break;
+    case CURLE_COULDNT_CONNECT: {
+        long os = 0; /* errno of connect(): "Connection refused" says it best */
+        curl_easy_getinfo(h->curl, CURLINFO_OS_ERRNO, &os);
+        arc_snprintf(r->err, sizeof r->err, "cannot connect: %s",
+                     os ? strerror((int)os) : detail);
+        break;
+    }
+    case CURLE_COULDNT_RESOLVE_HOST:
+        arc_snprintf(r->err, sizeof r->err, "cannot resolve the host: %s", detail);
+        break;
+    case CURLE_GOT_NOTHING:
+        arc_strlcpy(r->err, "the server closed the connection without a reply", sizeof r->err);
+        break;
+    case CURLE_WRITE_ERROR:
+        arc_strlcpy(r->err, "reply too large (over 16 MiB)", sizeof r->err);
+        break;
+    default:
+        arc_snprintf(r->err, sizeof r->err, "%s", detail);
+    }
+}
+
+int pa_http_do(pa_http *h, const char *method, const char *path, const char *body,
+               const arc_deadline *dl, pa_reply *r)
+{
+    pa_reply_free(r);
+    long left = arc_deadline_left_ms(dl);
+    if (left <= 0) {
+        arc_strlcpy(r->err, "timed out (--timeout reached)", sizeof r->err);
+        return -1;
+    }
+    char url[2048];
+    if (arc_snprintf(url, sizeof url, "%s%s", h->base, path) != 0) {
+        arc_strlcpy(r->err, "URL too long", sizeof r->err);
+        return -1;
+    }
+    CURL *c = h->curl;
+    h->errbuf[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, left);
+    set_request(h, method, body);
+    CURLcode rc = curl_easy_perform(c);
+    long conns = 0;
+    if (curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK)
+        h->connections += conns;
+    if (!r->body.s)
+        arc_buf_add(&r->body, "", 0);
+    if (rc != CURLE_OK) {
+        transport_error(h, rc, left, r);
+        return -1;
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    char *ct = NULL;
+    if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+        arc_strlcpy(r->ctype, ct, sizeof r->ctype);
+    return 0;
+}

@@ -1,0 +1,197 @@
+/* main.c — pulsaradm: Pulsar broker health and idempotent provisioning of a
+ * tenant, its namespaces and partitioned topics through the admin REST API.
+ * This file is the options and the dispatch; it reads like --help. */
+#include "pulsaradm.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: pulsaradm [OPTIONS] [COMMAND]\n"
+    "\n"
+    "Check an Apache Pulsar broker and provision its tenant, namespaces and\n"
+    "partitioned topics through the admin REST API (libcurl, no JVM).\n"
+    "\n"
+    "Commands:\n"
+    "  health                   GET /admin/v2/brokers/health answers 200 'ok' (default)\n"
+    "  ready                    GET /admin/v2/brokers/ready answers 200 'ok'\n"
+    "  apply FILE               create the tenant, namespaces and partitioned topics\n"
+    "                           FILE declares; reads first and writes only what is\n"
+    "                           missing; per item created|exists|updated|conflict\n"
+    "  tenants                  list the tenants\n"
+    "  namespaces TENANT        list the namespaces of TENANT\n"
+    "  topics TENANT/NAMESPACE  list the topics with their partition counts\n"
+    "\n"
+    "Options:\n"
+    "  -u, --admin-url URL  admin REST URL (default $PULSAR_ADMIN_URL, else\n"
+    "                       " PA_DEFAULT_URL ")\n"
+    "      --token TOKEN    bearer token (default $PULSAR_AUTH_TOKEN; visible in\n"
+    "                       the process list: prefer --token-file)\n"
+    "      --token-file F   read the token from the first line of F\n"
+    "\n"
+    ARC_COMMON_HELP
+    "\n"
+    "--timeout bounds the whole command (every request of an apply). With --wait,\n"
+    "apply and the listings first wait until health answers 'ok'.\n"
+    "\n"
+    ARC_EXIT_HELP;
+
+enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE };
+
+typedef struct {
+    const char *url;
+    const char *token_file;
+    bool token_given;
+    char token[PA_TOKEN_MAX];
+    char base[1024];
+    arc_url parsed;
+} options;
+
+/* Copy --token, then blank it in argv so it leaves the process list. */
+static void take_token(const arc_common *c, options *o, char *arg)
+{
+    if (arc_strlcpy(o->token, arg, sizeof o->token) != 0)
+        arc_usage_error(c, "--token: the token is too long");
+    arc_wipe(arg, strlen(arg));
+    o->token_given = true;
+}
+
+static void parse_options(arc_common *c, options *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"admin-url", required_argument, NULL, 'u'},
+        {"token", required_argument, NULL, OPT_TOKEN},
+        {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+        ARC_COMMON_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":u:" ARC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if (arc_common_opt(c, opt, optarg, argv))
+            continue;
+        if (opt == 'u')
+            o->url = optarg;
+        else if (opt == OPT_TOKEN)
+            take_token(c, o, optarg);
+        else if (opt == OPT_TOKEN_FILE)
+            o->token_file = optarg;
+    }
+}
+
+/* --admin-url, else $PULSAR_ADMIN_URL, else the default; http(s) only. */
+static void resolve_url(const arc_common *c, options *o, pa_ctx *x)
+{
+    char err[256];
+    const char *url = o->url ? o->url : arc_env("PULSAR_ADMIN_URL");
+    url = url ? url : PA_DEFAULT_URL;
+    const char *from = o->url ? "--admin-url" : arc_env("PULSAR_ADMIN_URL") ? "PULSAR_ADMIN_URL"
+                                                                            : "default URL";
+    if (arc_url_parse(url, &o->parsed, err, sizeof err) != 0)
+        arc_usage_error(c, "%s: %s", from, err);
+    if (strcmp(o->parsed.scheme, "http") != 0 && strcmp(o->parsed.scheme, "https") != 0)
+        arc_usage_error(c, "%s: scheme must be http or https", from);
+    if (strpbrk(url, "?#"))
+        arc_usage_error(c, "%s: no query or fragment allowed", from);
+    if (arc_strlcpy(o->base, url, sizeof o->base) != 0)
+        arc_usage_error(c, "%s: URL too long", from);
+    size_t n = strlen(o->base);
+    while (n > 0 && o->base[n - 1] == '/')
+        o->base[--n] = '\0';
+    arc_url_hostport(&o->parsed, x->target, sizeof x->target);
+    x->url_pass = o->parsed.has_pass ? o->parsed.pass : NULL;
+}
+
+/* --token, else --token-file, else $PULSAR_AUTH_TOKEN, else none. */
+static void resolve_token(const arc_common *c, options *o, pa_ctx *x)
+{
+    char err[512];
+    if (o->token_given && o->token_file)
+        arc_usage_error(c, "give --token or --token-file, not both");
+    if (o->token_file && arc_read_secret_file(o->token_file, o->token, sizeof o->token, err,
+                                              sizeof err) != 0)
+        arc_usage_error(c, "--token-file: %s", err);
+    if (!o->token_given && !o->token_file && arc_env("PULSAR_AUTH_TOKEN") &&
+        arc_strlcpy(o->token, arc_env("PULSAR_AUTH_TOKEN"), sizeof o->token) != 0)
+        arc_usage_error(c, "PULSAR_AUTH_TOKEN: the token is too long");
+    for (const char *p = o->token; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            arc_usage_error(c, "the token contains spaces or control characters");
+    x->token = o->token[0] ? o->token : NULL;
+}
+
+/* Check the command and its arguments before any network traffic. */
+static void check_command(const arc_common *c, int nargs, char **args)
+{
+    static const struct { const char *name; int nargs; const char *usage; } cmds[] = {
+        {"health", 0, "health"},         {"ready", 0, "ready"},
+        {"apply", 1, "apply FILE"},      {"tenants", 0, "tenants"},
+        {"namespaces", 1, "namespaces TENANT"},
+        {"topics", 1, "topics TENANT/NAMESPACE"}};
+    const char *cmd = nargs > 0 ? args[0] : "health";
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (strcmp(cmd, cmds[i].name) != 0)
+            continue;
+        if (nargs > 0 && nargs - 1 != cmds[i].nargs)
+            arc_usage_error(c, "usage: pulsaradm %s", cmds[i].usage);
+        return;
+    }
+    arc_usage_error(c, "unknown command '%s' (health, ready, apply, tenants, namespaces, topics)",
+                    cmd);
+}
+
+/* TENANT or TENANT/NAMESPACE as a command argument. */
+static void check_names(const arc_common *c, const char *arg, bool with_ns)
+{
+    char t[PA_NAME_MAX];
+    const char *slash = strchr(arg, '/');
+    bool ok = with_ns ? slash && (size_t)(slash - arg) < sizeof t : !slash;
+    if (ok && with_ns) {
+        memcpy(t, arg, (size_t)(slash - arg));
+        t[slash - arg] = '\0';
+        ok = pa_valid_name(t) && pa_valid_name(slash + 1);
+    } else if (ok) {
+        ok = pa_valid_name(arg);
+    }
+    if (!ok)
+        arc_usage_error(c, "'%s' is not %s", arg, with_ns ? "TENANT/NAMESPACE" : "a tenant name");
+}
+
+static int dispatch(pa_ctx *x, int nargs, char **args)
+{
+    const char *cmd = nargs > 0 ? args[0] : "health";
+    if (strcmp(cmd, "health") == 0 || strcmp(cmd, "ready") == 0)
+        return pa_cmd_health(x, cmd);
+    if (strcmp(cmd, "apply") == 0)
+        return pa_cmd_apply(x, args[1]);
+    if (strcmp(cmd, "tenants") == 0)
+        return pa_cmd_tenants(x);
+    if (strcmp(cmd, "namespaces") == 0)
+        return pa_cmd_namespaces(x, args[1]);
+    return pa_cmd_topics(x, args[1]);
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    pa_ctx x = {0};
+    char err[256];
+    arc_common_init(&x.c, PA_PROG, usage);
+    parse_options(&x.c, &o, argc, argv);
+    int nargs = argc - optind;
+    char **args = argv + optind;
+    check_command(&x.c, nargs, args);
+    if (nargs == 2 && strcmp(args[0], "apply") != 0)
+        check_names(&x.c, args[1], strcmp(args[0], "topics") == 0);
+    resolve_url(&x.c, &o, &x);
+    resolve_token(&x.c, &o, &x);
+    x.http = pa_http_open(o.base, x.token, err, sizeof err);
+    int rc = ARC_EXIT_FAIL;
+    if (x.http)
+        rc = dispatch(&x, nargs, args);
+    else
+        arc_err(&x.c, "%s", err);
+    pa_http_close(x.http);
+    arc_wipe(o.token, sizeof o.token);
+    arc_wipe(o.parsed.pass, sizeof o.parsed.pass);
+    return rc;
+}

@@ -1,0 +1,1 @@
+PC_pulsaradm := libcurl

@@ -1,0 +1,125 @@
+/*
+ * pulsaradm.h — what the files of the pulsaradm probe share.
+ *
+ *   main.c    options and dispatch (reads like --help)
+ *   http.c    one libcurl easy handle for the whole run (one TCP connection)
+ *   reply.c   a reply as one line (JSON reason / first line of a text 500),
+ *             JSON replies, and a small string list
+ *   health.c  `health` and `ready`
+ *   spec.c    the provisioning file (apply FILE)
+ *   apply.c   read, compare, then write only what is missing
+ *   list.c    `tenants`, `namespaces TENANT`, `topics TENANT/NAMESPACE`
+ */
+#ifndef PULSARADM_H
+#define PULSARADM_H
+
+#include "arc.h"
+
+#define PA_PROG "pulsaradm"
+#define PA_DEFAULT_URL "http://127.0.0.1:8080"
+#define PA_NAME_MAX 256   /* tenant, namespace, topic, role, cluster names */
+#define PA_TOKEN_MAX 8192 /* bearer tokens (JWTs) */
+#define PA_MAX_PARTITIONS 100000
+
+/* ---- http.c --------------------------------------------------------------- */
+typedef struct pa_http pa_http;
+
+typedef struct {
+    long status;      /* HTTP status; 0 when no reply arrived */
+    arc_buf body;     /* reply body, NUL-terminated */
+    char ctype[128];  /* Content-Type, "" when absent */
+    char err[512];    /* transport error ("" when a reply arrived) */
+} pa_reply;
+
+void pa_reply_init(pa_reply *r);
+void pa_reply_free(pa_reply *r);
+
+/* base: scheme://host:port[/prefix] without a trailing '/'. token may be NULL. */
+pa_http *pa_http_open(const char *base, const char *token, char *err, size_t errlen);
+void pa_http_close(pa_http *h);
+/*
+ * One request on the shared handle, bounded by what is left of dl.
+ * body (JSON) may be NULL. Returns 0 when a reply arrived (whatever its
+ * status), -1 on a transport error or timeout (r->err says which).
+ */
+int pa_http_do(pa_http *h, const char *method, const char *path, const char *body,
+               const arc_deadline *dl, pa_reply *r);
+/* TCP connections opened so far (1 when every request reused the first). */
+long pa_http_connections(const pa_http *h);
+
+/* ---- the run -------------------------------------------------------------- */
+typedef struct {
+    arc_common c;
+    char target[300];          /* host:port for messages */
+    const char *token;         /* NULL: no Authorization header */
+    const char *url_pass;      /* password inside the admin URL, or NULL */
+    pa_http *http;
+} pa_ctx;
+
+/* ---- reply.c -------------------------------------------------------------- */
+/* A failed request as one line: the transport error, or the reply's JSON
+ * reason / text message / HTML title with its status. */
+void pa_reply_line(const pa_ctx *x, const pa_reply *r, char *out, size_t n);
+/* "METHOD PATH: <why>" for a failed request: the transport error, or the
+ * reply as one line. Never a stack dump, never a secret. */
+void pa_describe(const pa_ctx *x, const char *method, const char *path,
+                 const pa_reply *r, char *out, size_t n);
+/* Parse a JSON reply; on garbage writes "METHOD PATH: reply is not JSON ..." */
+int pa_reply_json(const pa_ctx *x, const char *method, const char *path,
+                  const pa_reply *r, arc_json *j, char *why, size_t n);
+/* The start of a reply body, quoted and on one line: 'abc...' */
+void pa_reply_snippet(const pa_reply *r, char *out, size_t cap);
+/* Remove every secret of the run from a message, in place. */
+void pa_scrub(const pa_ctx *x, char *s, size_t cap);
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} pa_strv;
+
+void pa_strv_init(pa_strv *s);
+void pa_strv_free(pa_strv *s);
+int pa_strv_add(pa_strv *s, const char *str);
+bool pa_strv_has(const pa_strv *s, const char *str);
+/* A JSON array of strings (the reply of every Pulsar list endpoint) into s.
+ * 0 ok; -1 with "METHOD PATH: ..." in why. */
+int pa_reply_strv(const pa_ctx *x, const char *method, const char *path,
+                  const pa_reply *r, pa_strv *s, char *why, size_t n);
+
+/* ---- health.c ------------------------------------------------------------- */
+/* check: "health" (GET /admin/v2/brokers/health) or "ready". */
+int pa_cmd_health(pa_ctx *x, const char *check);
+/* For --wait before apply and listings: wait until health answers ok.
+ * 0 ok, else 1 after reporting the failure. */
+int pa_wait_healthy(pa_ctx *x);
+
+/* ---- spec.c --------------------------------------------------------------- */
+typedef struct {
+    char ns[PA_NAME_MAX];    /* namespace, without the tenant */
+    char name[PA_NAME_MAX];  /* local topic name */
+    long partitions;
+} pa_topic;
+
+typedef struct {
+    char tenant[PA_NAME_MAX];
+    pa_strv admin_roles;
+    pa_strv clusters;        /* empty: use what GET /admin/v2/clusters lists */
+    bool clusters_given;
+    pa_strv namespaces;      /* without the tenant */
+    pa_topic *topics;
+    size_t ntopics;
+} pa_spec;
+
+/* 0, or ARC_EXIT_DATAERR with "FILE: line L, column C: ..." in err. */
+int pa_spec_load(const char *path, pa_spec *s, char *err, size_t errlen);
+void pa_spec_free(pa_spec *s);
+/* Pulsar's NamedEntity rule: [-=:.A-Za-z0-9_]+ */
+bool pa_valid_name(const char *s);
+
+/* ---- apply.c / list.c ----------------------------------------------------- */
+int pa_cmd_apply(pa_ctx *x, const char *file);
+int pa_cmd_tenants(pa_ctx *x);
+int pa_cmd_namespaces(pa_ctx *x, const char *tenant);
+int pa_cmd_topics(pa_ctx *x, const char *tenant_ns);
+
+#endif /* PULSARADM_H */
