@@ -69,11 +69,11 @@ isnt() {
     if [ "$1" != "$2" ]; then pass "$3"; else fail "$3" "got '$1', expected anything else"; fi
 }
 like() {
-    if printf '%s' "$1" | grep -Eq -- "$2"; then pass "$3"; else fail "$3" "text:  '$1'
+    if grep -Eq -- "$2" <<<"$1"; then pass "$3"; else fail "$3" "text:  '$1'
 regex: /$2/"; fi
 }
 unlike() {
-    if printf '%s' "$1" | grep -Eq -- "$2"; then fail "$3" "text:  '$1'
+    if grep -Eq -- "$2" <<<"$1"; then fail "$3" "text:  '$1'
 must not match /$2/"; else pass "$3"; fi
 }
 skip() { _tap_n=$((_tap_n + 1)); printf 'ok %d # skip %s\n' "$_tap_n" "$1"; }
@@ -113,7 +113,7 @@ check_cmd() {
 output: $ALL"
         return 0
     fi
-    if [ -n "$re" ] && ! printf '%s' "$ALL" | grep -Eq -- "$re"; then
+    if [ -n "$re" ] && ! grep -Eq -- "$re" <<<"$ALL"; then
         fail "$desc" "exit $RC ok, but output does not match /$re/: $ALL"
         return 0
     fi

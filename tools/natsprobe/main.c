@@ -1,0 +1,210 @@
+/*
+ * natsprobe — is this NATS server really serving, with JetStream? And the
+ * platform's JetStream streams, provisioned idempotently from a JSON file.
+ * One line, --json, or -q.
+ */
+#include "natsprobe.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: natsprobe [--server URL] [--monitor URL] [--token TOKEN | --token-file FILE]\n"
+    "                 [--creds FILE] [--timeout SEC] [--wait SEC] [--json] [-q] [COMMAND]\n"
+    "\n"
+    "Check a NATS server and its JetStream, and create or update JetStream streams\n"
+    "from a declarative file.\n"
+    "\n"
+    "Commands:\n"
+    "  ping                  connect and do a PING/PONG round trip (the default)\n"
+    "  health                the monitoring port's /healthz?js-enabled-only=true must\n"
+    "                        answer 200 {\"status\":\"ok\"}\n"
+    "  jetstream             JetStream is enabled and usable for this account\n"
+    "                        ($JS.API.INFO answers); /healthz alone says ok without it\n"
+    "  streams ls            list the account's streams\n"
+    "  stream info NAME      one stream's configuration and state\n"
+    "  streams apply FILE    create or update every stream FILE declares; a second run\n"
+    "                        reports every stream unchanged and writes nothing\n"
+    "\n"
+    "Options:\n"
+    "  -s, --server URL      nats://[user:pass@|token@]host:port (default: $NATS_URL,\n"
+    "                        else nats://127.0.0.1:4222); tls:// for TLS\n"
+    "  -m, --monitor URL     monitoring endpoint for 'health'\n"
+    "                        (default http://127.0.0.1:8222)\n"
+    "      --token TOKEN     authenticate with TOKEN (else the URL's, else $NATS_TOKEN)\n"
+    "      --token-file FILE the token on FILE's first line\n"
+    "      --creds FILE      NATS credentials file (user JWT + NKey seed)\n"
+    "                        (default: $NATS_CREDS)\n"
+    "  -n, --dry-run         with 'streams apply': report what would change, change nothing\n"
+    "\n"
+    "Environment:\n"
+    "  NATS_URL                    server when --server is absent\n"
+    "  NATS_TOKEN                  token when neither a flag nor the URL gives one\n"
+    "  NATS_USER, NATS_PASSWORD    user and password when the URL has none\n"
+    "  NATS_CREDS                  credentials file when --creds is absent\n"
+    "Secrets never appear in the output.\n"
+    "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
+
+enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE, OPT_CREDS };
+
+static const struct option longopts[] = {
+    {"server", required_argument, NULL, 's'},
+    {"monitor", required_argument, NULL, 'm'},
+    {"token", required_argument, NULL, OPT_TOKEN},
+    {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+    {"creds", required_argument, NULL, OPT_CREDS},
+    {"dry-run", no_argument, NULL, 'n'},
+    ARC_COMMON_LONGOPTS,
+    {NULL, 0, NULL, 0},
+};
+
+/* COMMAND [ARG]: the words after the options. */
+static void parse_command(np_options *o, int argc, char *argv[])
+{
+    const char *w1 = optind < argc ? argv[optind] : "ping";
+    const char *w2 = optind + 1 < argc ? argv[optind + 1] : NULL;
+    const char *w3 = optind + 2 < argc ? argv[optind + 2] : NULL;
+    int used = 1;
+    if (strcmp(w1, "ping") == 0) {
+        o->cmd = NP_PING;
+    } else if (strcmp(w1, "health") == 0) {
+        o->cmd = NP_HEALTH;
+    } else if (strcmp(w1, "jetstream") == 0) {
+        o->cmd = NP_JETSTREAM;
+    } else if (strcmp(w1, "streams") == 0 && w2 && (strcmp(w2, "ls") == 0 || strcmp(w2, "list") == 0)) {
+        o->cmd = NP_STREAMS_LS;
+        used = 2;
+    } else if (strcmp(w1, "streams") == 0 && w2 && strcmp(w2, "apply") == 0) {
+        if (!w3)
+            arc_usage_error(&o->common, "'streams apply' needs a FILE");
+        o->cmd = NP_STREAMS_APPLY;
+        o->file = w3;
+        used = 3;
+    } else if (strcmp(w1, "stream") == 0 && w2 && strcmp(w2, "info") == 0) {
+        if (!w3)
+            arc_usage_error(&o->common, "'stream info' needs a stream NAME");
+        if (!np_stream_name_valid(w3))
+            arc_usage_error(&o->common, "'%s' is not a valid stream name", w3);
+        o->cmd = NP_STREAM_INFO;
+        o->stream = w3;
+        used = 3;
+    } else if (strcmp(w1, "streams") == 0 || strcmp(w1, "stream") == 0) {
+        arc_usage_error(&o->common, "'%s' needs a subcommand: streams ls, streams apply FILE, "
+                        "stream info NAME", w1);
+    } else {
+        arc_usage_error(&o->common, "unknown command '%s' (ping, health, jetstream, streams ls, "
+                        "streams apply, stream info)", w1);
+    }
+    if (optind + used < argc)
+        arc_usage_error(&o->common, "unexpected argument '%s'", argv[optind + used]);
+    if (o->dry_run && o->cmd != NP_STREAMS_APPLY)
+        arc_usage_error(&o->common, "--dry-run only goes with 'streams apply'");
+}
+
+static void parse_args(np_options *o, int argc, char *argv[])
+{
+    arc_common_init(&o->common, "natsprobe", usage);
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":s:m:n" ARC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        switch (opt) {
+        case 's': o->server = optarg; o->server_origin = "--server"; break;
+        case 'm': o->monitor = optarg; break;
+        case OPT_TOKEN: o->token = optarg; break;
+        case OPT_TOKEN_FILE: o->token_file = optarg; break;
+        case OPT_CREDS: o->creds = optarg; break;
+        case 'n': o->dry_run = true; break;
+        default: arc_common_opt(&o->common, opt, optarg, argv);
+        }
+    }
+    parse_command(o, argc, argv);
+}
+
+static const char *check_name(np_command cmd)
+{
+    static const char *const names[] = {
+        [NP_PING] = "ping",           [NP_HEALTH] = "health",
+        [NP_JETSTREAM] = "jetstream", [NP_STREAMS_LS] = "streams ls",
+        [NP_STREAMS_APPLY] = "streams apply", [NP_STREAM_INFO] = "stream info",
+    };
+    return names[cmd];
+}
+
+static arc_attempt_fn attempt_of(np_command cmd)
+{
+    static const arc_attempt_fn fns[] = {
+        [NP_PING] = np_ping,           [NP_HEALTH] = np_health,
+        [NP_JETSTREAM] = np_jetstream, [NP_STREAMS_LS] = np_streams_ls,
+        [NP_STREAMS_APPLY] = np_streams_apply, [NP_STREAM_INFO] = np_stream_info,
+    };
+    return fns[cmd];
+}
+
+/* Run the command (with --wait retries) and report; returns the exit code. */
+static int run_command(const np_options *o, const np_target *t, const np_streamfile *sf)
+{
+    np_apply_run a = {.run = {.opts = o, .t = t}, .sf = sf};
+    arc_buf_init(&a.run.extra);
+    arc_buf_init(&a.run.text);
+    char why[2048];
+    arc_retry_result res = arc_retry(&o->common, attempt_of(o->cmd), &a, why, sizeof why);
+    if (o->cmd == NP_STREAMS_APPLY)
+        np_apply_summarise(&a);
+    np_redact(t, why, sizeof why);
+    if (!o->common.quiet && !o->common.json)
+        fputs(arc_buf_str(&a.run.text), stdout);
+    arc_result r = {
+        .ok = res.rc == ARC_EXIT_OK,
+        .check = check_name(o->cmd),
+        .target = o->cmd == NP_HEALTH ? t->mon_target : t->target,
+        .latency_ms = res.last_ms,
+        .attempts = res.attempts,
+        .detail = why,
+        .json_extra = a.run.extra.len ? arc_buf_str(&a.run.extra) : NULL,
+    };
+    int rc = arc_report(&o->common, &r); /* NP_FAIL_FINAL is a 1 like any failure */
+    np_apply_free(&a);
+    arc_buf_free(&a.run.extra);
+    arc_buf_free(&a.run.text);
+    return rc;
+}
+
+/* streams apply: a bad file is 65 and an overlap inside it is 1, both
+ * before connecting. Returns -1 when the file is fine. */
+static int check_file(const np_options *o, const np_target *t, np_streamfile *sf)
+{
+    char err[1024];
+    int rc = np_streamfile_load(o->file, sf, err, sizeof err);
+    if (rc != 0) {
+        arc_err(&o->common, "%s", err);
+        return rc;
+    }
+    if (np_apply_check_file(sf, err, sizeof err) == 0)
+        return -1;
+    arc_result r = {.ok = false, .check = "streams apply", .target = t->target,
+                    .latency_ms = -1, .attempts = 1, .detail = err};
+    return arc_report(&o->common, &r);
+}
+
+int main(int argc, char *argv[])
+{
+    static np_options opts; /* zeroed; filled once from argv */
+    parse_args(&opts, argc, argv);
+
+    static np_target target;
+    char err[1024];
+    if (np_target_resolve(&opts, &target, err, sizeof err) != 0)
+        arc_usage_error(&opts.common, "%s", err);
+
+    np_streamfile sf = {NULL, 0};
+    int rc = opts.cmd == NP_STREAMS_APPLY ? check_file(&opts, &target, &sf) : -1;
+    if (rc < 0) {
+        np_http_init();
+        rc = run_command(&opts, &target, &sf);
+        np_http_cleanup();
+    }
+    np_streamfile_free(&sf);
+    arc_wipe(&target, sizeof target);
+    nats_CloseAndWait(2000); /* nats.c's threads and memory, for a clean valgrind */
+    return rc;
+}

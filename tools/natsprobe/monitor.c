@@ -1,0 +1,116 @@
+/* monitor.c — the monitoring port over HTTP (libcurl), and `health`. */
+#include "natsprobe.h"
+
+#include <curl/curl.h>
+#include <string.h>
+
+#define NP_HTTP_MAX (1024 * 1024) /* bodies larger than this are an error */
+
+void np_http_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void np_http_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+    arc_buf *b = ud;
+    size_t k = size * n;
+    if (b->len + k > NP_HTTP_MAX)
+        return 0;
+    arc_buf_add(b, p, k);
+    return b->oom ? 0 : k;
+}
+
+static void set_options(CURL *h, const char *url, const arc_deadline *dl, arc_buf *body,
+                        char *errbuf)
+{
+    long ms = (long)np_ms_left(dl);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "natsprobe/" ARC_VERSION);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+}
+
+int np_http_get(const np_target *t, const char *path, const arc_deadline *dl, long *status,
+                arc_buf *body, char *why, size_t whylen)
+{
+    char url[1024], errbuf[CURL_ERROR_SIZE] = "";
+    arc_snprintf(url, sizeof url, "%s%s", t->mon_url, path);
+    *status = 0;
+    arc_buf_reset(body);
+    CURL *h = curl_easy_init();
+    if (!h) {
+        arc_snprintf(why, whylen, "cannot initialise libcurl");
+        return ARC_EXIT_FAIL;
+    }
+    set_options(h, url, dl, body, errbuf);
+    CURLcode cc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_cleanup(h);
+    if (cc == CURLE_OPERATION_TIMEDOUT) {
+        arc_snprintf(why, whylen, "GET %s: no answer within %.1fs", path, arc_now() - dl->start);
+        return ARC_EXIT_FAIL;
+    }
+    if (cc != CURLE_OK) {
+        arc_snprintf(why, whylen, "GET %s: %s", path, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        return ARC_EXIT_FAIL;
+    }
+    return ARC_EXIT_OK;
+}
+
+/* The "status" (and "error") of a /healthz body, or a snippet of it. */
+static void health_words(const arc_buf *body, char *status, size_t slen, char *error,
+                         size_t elen)
+{
+    arc_json j;
+    char err[128];
+    status[0] = error[0] = '\0';
+    if (arc_json_parse(&j, arc_buf_str(body), body->len, err, sizeof err) == 0) {
+        arc_json_str(&j, arc_json_get(&j, 0, "status"), status, slen);
+        arc_json_str(&j, arc_json_get(&j, 0, "error"), error, elen);
+        arc_json_free(&j);
+    }
+    if (!status[0])
+        arc_snprintf(error, elen, "unexpected body '%.60s'", arc_buf_str(body));
+}
+
+/* health: /healthz with the JetStream check, 200 {"status":"ok"} only. */
+int np_health(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
+{
+    np_run *r = ctx;
+    const char *path = "/healthz?js-enabled-only=true";
+    long code = 0;
+    arc_buf body;
+    arc_buf_init(&body);
+    arc_buf_reset(&r->extra);
+    int rc = np_http_get(r->t, path, dl, &code, &body, why, whylen);
+    if (rc == ARC_EXIT_OK) {
+        char status[64], error[512];
+        health_words(&body, status, sizeof status, error, sizeof error);
+        rc = code == 200 && strcmp(status, "ok") == 0 ? ARC_EXIT_OK : ARC_EXIT_FAIL;
+        if (rc == ARC_EXIT_OK)
+            arc_snprintf(why, whylen, "/healthz: status ok");
+        else
+            arc_snprintf(why, whylen, "/healthz: HTTP %ld, status %s%s%s", code,
+                         status[0] ? status : "?", error[0] ? ": " : "", error);
+        arc_buf_printf(&r->extra, ",\"http_status\":%ld,\"health_status\":", code);
+        arc_buf_json_str(&r->extra, status);
+    }
+    arc_buf_free(&body);
+    return rc;
+}

@@ -1,0 +1,2 @@
+# tools/natsprobe/probe.mk — libraries of the natsprobe probe (pkg-config names).
+PC_natsprobe := libnats libcurl
