@@ -17,6 +17,7 @@ PROBES := $(sort $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c)))
 -include $(wildcard tools/*/probe.mk)
 
 ARC_VERSION ?= $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+# -gdwarf-4: valgrind 3.19 cannot read the DWARF 5 that clang 14 writes by default
 CORE_SRC := $(sort $(wildcard tools/core/*.c))
 TOOLS_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral -g -gdwarf-4 -O2 -Itools/core \
@@ -34,7 +35,6 @@ TOOLS_VARIANT := $(CCNAME)-static
 TOOLS_OUT := $(BUILD)/$(TOOLS_VARIANT)/bin
 PKG_STATIC := --static
 else
-# -gdwarf-4: valgrind 3.19 cannot read the DWARF 5 that clang 14 writes by default
 TOOLS_VARIANT := $(CCNAME)-release
 # the default compiler's release build is what bin/ holds; others get their own
 TOOLS_OUT := $(if $(filter cc,$(CCNAME)),$(BIN),$(BUILD)/$(TOOLS_VARIANT)/bin)
