@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# cortex bootstrap (mk/scripts/bootstrap.sh): four phases at once against real
+# cortex bootstrap (services/cortex/bootstrap.sh): four phases at once against real
 # PostgreSQL, nats-server -js and redis-server, and the Pulsar admin-REST STAND-IN
 # (tests/standin/pulsar — not Apache Pulsar, which cannot be installed here).
+# shellcheck source=SCRIPTDIR/../lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 for p in pgcheck natsprobe pulsaradm redisping; do need_probe "$p"; done
 need_cmd jq
 
-B="$ARC_ROOT/mk/scripts/bootstrap.sh"
+B="$ARC_ROOT/services/cortex/bootstrap.sh"
 start_pg
 for f in "$ARC_ROOT"/services/sql/init/*.sql; do
     as_pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAtX -f "$f" 2>/dev/null
@@ -18,7 +19,8 @@ PULSAR=""
 start_pulsar_standin PULSAR
 
 export ARC_BIN
-export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres" PGPASSWORD="$PG_PASSWORD" # PG_PASSWORD: set by tap.sh
+# shellcheck disable=SC2153  # PG_PASSWORD is set by tap.sh
+export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres" PGPASSWORD="$PG_PASSWORD"
 export NATS_URL="nats://127.0.0.1:$NATS_PORT"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 export PULSAR_ADMIN_URL=$PULSAR
@@ -97,5 +99,22 @@ kill "$first" 2>/dev/null || true
 wait "$first" 2>/dev/null || true
 run "$B" redis
 is "$RC" 0 "after the first one ends, bootstrap runs again"
+
+# ---- make bootstrap: targets derived from service.yaml ports -------------------------
+unset NATS_URL REDIS_URL PULSAR_ADMIN_URL
+sport=${PULSAR##*:}
+run make -C "$ARC_ROOT" -s bootstrap ARC_RUNTIME=docker ARC_RUNTIME_RESOLVED=docker \
+    ARC_FLASH_PORT="$NATS_PORT" ARC_SONIC_PORT="$REDIS_PORT" ARC_STRANGE_ADMIN_PORT="$sport"
+is "$RC" 0 "make bootstrap: exit 0 with the ports taken from service.yaml + ARC_*_PORT"
+like "$OUT" "pulsar +ok" "make bootstrap: pulsar phase reached the stand-in on ARC_STRANGE_ADMIN_PORT"
+run make -C "$ARC_ROOT" -s cortex-bootstrap PHASES="nats redis" ARC_RUNTIME=docker ARC_RUNTIME_RESOLVED=docker \
+    ARC_FLASH_PORT="$NATS_PORT" ARC_SONIC_PORT="$REDIS_PORT"
+is "$(jq -r '[.phases[].phase] | join(",")' "$R")" "nats,redis" "cortex-bootstrap PHASES=... runs only those"
+env -u PULSAR_HOME make -C "$ARC_ROOT" -s bootstrap ARC_RUNTIME=native ARC_RUNTIME_RESOLVED=native \
+    ARC_FLASH_PORT="$NATS_PORT" ARC_SONIC_PORT="$REDIS_PORT" >"$TEST_TMP/native.out" 2>&1 && nrc=0 || nrc=$?
+is "$nrc" 0 "native runtime without PULSAR_HOME: exit 0"
+is "$(phase pulsar status)" skipped "native: the pulsar phase is skipped"
+like "$(phase pulsar detail)" "PULSAR_HOME" "native: the skip names the reason and remedy"
+like "$(cat "$TEST_TMP/native.out")" "pulsar +skipped" "native: the table shows the skipped phase"
 
 done_testing

@@ -12,6 +12,8 @@
 # every phase succeeded, 1 otherwise, 64 on bad usage, 75 when another
 # bootstrap holds the lock.
 #
+# BOOTSTRAP_SKIP="PHASE|reason" (one per line) lists phases that cannot run here;
+# they are reported as skipped with the reason and do not change the exit status.
 # Targets come from the probes' standard variables (NATS_URL, NATS_MONITOR_URL,
 # REDIS_URL, DATABASE_URL, PULSAR_ADMIN_URL), set by `make bootstrap` from the
 # running runtime's ports.
@@ -183,6 +185,12 @@ json_str() {
 rc=0
 items=()
 printf '\n%-8s %-8s %8s %10s  %s\n' PHASE STATUS ATTEMPTS DURATION CHANGED
+while IFS='|' read -r p why; do
+    [ -n "$p" ] || continue
+    printf '%-8s %-8s %8s %9ss  %s\n' "$p" skipped 0 0 "- — $why"
+    items+=("$(printf '{"phase":"%s","status":"skipped","attempts":0,"duration_s":0,"changes":"-","detail":%s,"attempt_times_s":[]}' \
+        "$p" "$(json_str "$why")")")
+done <<<"${BOOTSTRAP_SKIP:-}"
 for p in "${phases[@]}"; do
     st=$(cat "$work/$p.status" 2>/dev/null || echo failed)
     at=$(cat "$work/$p.attempts" 2>/dev/null || echo 0)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# compose.sh — run the compose command the kit uses: ARC_COMPOSE when set, else the
+# `docker compose` plugin, else the standalone docker-compose (else: what to install).
+#
+#   compose.sh --which     print the command
+#   compose.sh --all       every compose command present, one a line
+#   compose.sh ARGS...     run it, e.g. compose.sh -f services/cache/docker-compose.yml config
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+case "${1:-}" in
+--all) compose_all ;;
+--which) compose_detect; echo "${COMPOSE[*]}" ;;
+*) compose_detect; exec "${COMPOSE[@]}" "$@" ;;
+esac

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# platform.sh — the platform over a profile (profiles.yaml; ARC_PROFILE, default: the
+# file's `default`). The make targets up, down, health, ... call it.
+#
+#   platform.sh up|down|health|status|ps|logs|info|clean
+#   platform.sh validate    every service.yaml, profiles.yaml, and every compose file
+#                           with every compose command present
+#   platform.sh env         services/*/.env from .env.example (never overwrites)
+#
+# Services go through svc.sh (and so the runtime); one-shots (kind: oneshot, e.g.
+# cortex) run last through their own make target <codename>-up, when it exists.
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ARC_ROOT"
+
+# members KIND: the profile's codenames of that kind into MEMBERS (exits on error).
+members() {
+    local out
+    out=$(profile_services "$1") || exit 1
+    MEMBERS=()
+    [ -z "$out" ] || mapfile -t MEMBERS <<<"$out"
+}
+
+profile_name() {
+    if [ -n "${ARC_PROFILE:-}" ]; then echo "$ARC_PROFILE"; else meta default; fi
+}
+
+# has_target NAME: a makefile of the kit defines that target.
+has_target() {
+    local files
+    read -r -a files <<<"${ARC_MAKEFILES:-Makefile $(echo mk/*.mk services/*/*.mk)}"
+    grep -qsE "^([^:#=]*[[:space:]])?$1([[:space:]][^:#=]*)?:([^=]|$)" "${files[@]}"
+}
+
+svc() { "$SCRIPTS/svc.sh" "$@"; }
+
+do_up() {
+    local o
+    members service
+    local services=("${MEMBERS[@]+"${MEMBERS[@]}"}")
+    members oneshot
+    say "profile $(profile_name): ${services[*]-} ${MEMBERS[*]-}"
+    # A whole profile: a runtime may skip what it cannot run here, saying why.
+    [ ${#services[@]} -eq 0 ] || ARC_PROFILE_UP=1 svc up "${services[@]}"
+    for o in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do
+        if has_target "$o-up"; then
+            "${ARC_MAKE:-make}" -C "$ARC_ROOT" "$o-up"
+        else
+            say "$o: bootstrap not available yet (no 'make $o-up' target)"
+        fi
+    done
+}
+
+# over_services ACTION: svc.sh ACTION over the profile's services (one-shots have none).
+over_services() {
+    members service
+    [ ${#MEMBERS[@]} -gt 0 ] || { say "profile $(profile_name) has no services"; return 0; }
+    svc "$1" "${MEMBERS[@]}"
+}
+
+do_clean() {
+    members service
+    [ ${#MEMBERS[@]} -gt 0 ] || return 0
+    confirm clean "Delete ALL data of profile $(profile_name): ${MEMBERS[*]}? (the data cannot be recovered)"
+    YES=1 svc clean "${MEMBERS[@]}"
+}
+
+# table: tab-separated rows on stdin -> aligned columns.
+table() {
+    awk -F'\t' '{ for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) }
+                  if (NF > nf) nf = NF }
+        END { for (r = 1; r <= NR; r++) { line = ""
+                for (i = 1; i <= nf; i++) line = line sprintf(i < nf ? "%-" w[i] + 2 "s" : "%s", cell[r, i])
+                print line } }'
+}
+
+do_status() {
+    local rows o
+    members service
+    say "runtime: $(runtime_label)   profile: $(profile_name)"
+    rows=""
+    if [ ${#MEMBERS[@]} -gt 0 ]; then rows=$(svc status "${MEMBERS[@]}"); fi
+    members oneshot
+    {
+        printf 'SERVICE\tCONTAINER\tSTATE\tHEALTH\tPORTS\n'
+        [ -z "$rows" ] || printf '%s\n' "$rows"
+        for o in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do printf '%s\t-\tone-shot\t-\t-\n' "$o"; done
+    } | table
+}
+
+do_info() {
+    local c p name url
+    members service
+    local services=("${MEMBERS[@]+"${MEMBERS[@]}"}")
+    members oneshot
+    say "A.R.C. platform — profile $(profile_name), runtime $(runtime_label)"
+    {
+        for c in "${services[@]+"${services[@]}"}"; do
+            (
+                load_service "$c"
+                for p in "${SVC_PORTS[@]}"; do
+                    read -r name _ _ url <<<"$p"
+                    printf '%s\t%s\t%s\t%s\n' "$c" "$SVC_TECH" "$name" "$url"
+                done
+            ) || exit 1
+        done
+        for c in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do
+            printf '%s\t%s\t%s\t%s\n' "$c" "$(meta get "$c" tech)" "one-shot" "make $c-up (after the others are healthy)"
+        done
+    } | sed 's/^/  /' | table
+}
+
+do_validate() {
+    local impls impl cmd f out failed=0
+    meta check || failed=1
+    mapfile -t impls < <(compose_all)
+    [ ${#impls[@]} -gt 0 ] || compose_detect # dies saying what to install
+    for impl in "${impls[@]}"; do
+        read -r -a cmd <<<"$impl"
+        # Each file on its own: extra files (e.g. docker-compose.metrics.yml) are projects too.
+        for f in services/*/docker-compose*.yml; do
+            [ -f "$f" ] || continue
+            if out=$("${cmd[@]}" -f "$f" config -q 2>&1); then
+                say "ok      $impl: $f"
+            else
+                warn "INVALID $impl: $f"
+                printf '%s\n' "$out" | sed 's/^/        /' >&2
+                failed=1
+            fi
+        done
+    done
+    [ "$failed" = 0 ] || die "validate: some files are invalid (above)"
+}
+
+do_env() {
+    local ex target found=0
+    for ex in services/*/.env.example .env.example; do
+        [ -f "$ex" ] || continue
+        found=1
+        target=${ex%.example}
+        if [ -e "$target" ]; then
+            say "kept    $target (exists; not overwritten)"
+        else
+            cp "$ex" "$target"
+            say "created $target from $(basename "$ex")"
+        fi
+    done
+    [ "$found" = 1 ] || say "no .env.example found"
+}
+
+[ $# -eq 1 ] || die "usage: platform.sh up|down|health|status|ps|logs|info|clean|validate|env"
+case "$1" in
+up | status | info | clean | validate | env) "do_$1" ;;
+down | health | ps | logs) over_services "$1" ;;
+*) die "platform.sh: unknown action '$1'" ;;
+esac

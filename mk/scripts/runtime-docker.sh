@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# runtime-docker.sh — the docker runtime: each service is its folder's docker-compose.yml,
+# run as compose project arc-<codename> on the external network arc_platform_net.
+#
+#   runtime-docker.sh build|up|down|clean|logs|status|ps|shell CODENAME...
+#
+# The interface is described in svc.sh (which calls this). Environment:
+#   ARC_UP_TIMEOUT     seconds `up` waits for healthy (default: service.yaml up_timeout)
+#   ARC_COMPOSE        the compose command (default: plugin, else docker-compose)
+#   FOLLOW, LOGS_TAIL  logs: follow (default on a terminal) and how many lines (100)
+#   ARC_SHELL          shell: the command run in the container (default sh)
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# dc CODENAME: DC=(compose command for that service's project).
+dc() {
+    load_service "$1"
+    [ -n "$SVC_COMPOSE" ] || die "$1: no docker-compose.yml in $(relpath "$SVC_DIR")"
+    compose_detect
+    DC=("${COMPOSE[@]}" -p "arc-$1" --project-directory "$SVC_DIR" -f "$SVC_COMPOSE")
+}
+
+ensure_network() {
+    docker network inspect "$ARC_NETWORK" >/dev/null 2>&1 && return 0
+    docker network create "$ARC_NETWORK" >/dev/null
+    say "network $ARC_NETWORK created"
+}
+
+# state CONTAINER: "<status> <health>", e.g. "running healthy", "absent -".
+state() {
+    local s
+    s=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \
+        "$1" 2>/dev/null) || s="absent -"
+    printf '%s\n' "$s"
+}
+
+# why_not_healthy CONTAINER: the last healthcheck output and log lines.
+why_not_healthy() {
+    warn "--- last healthcheck of $1:"
+    docker inspect -f '{{if .State.Health}}{{range .State.Health.Log}}{{.Output}}{{end}}{{end}}' "$1" 2>/dev/null |
+        tail -n 5 >&2 || true
+    warn "--- last log lines of $1:"
+    docker logs --tail 20 "$1" 2>&1 | sed 's/^/    /' >&2 || true
+}
+
+# wait_healthy CODENAME...: until each container is healthy; bounded per service.
+wait_healthy() {
+    local -A limit=()
+    local pending=("$@") t0=$SECONDS c st health next line last="" printed=$SECONDS tty=0
+    for c in "$@"; do
+        load_service "$c"
+        limit[$c]=${ARC_UP_TIMEOUT:-$SVC_UP_TIMEOUT}
+    done
+    [ ! -t 1 ] || tty=1
+    while [ ${#pending[@]} -gt 0 ]; do
+        next=()
+        line=""
+        for c in "${pending[@]}"; do
+            read -r st health <<<"$(state "arc-$c")"
+            line+=" $c:${health/none/$st}"
+            if [ "$st" = running ] && { [ "$health" = healthy ] || [ "$health" = none ]; }; then
+                [ "$tty" = 0 ] || printf '\r\033[K'
+                say "arc-$c is healthy ($((SECONDS - t0))s)"
+                continue
+            fi
+            if [ "$st" = exited ] || [ "$st" = dead ] || [ "$st" = absent ] || [ "$health" = unhealthy ]; then
+                [ "$tty" = 0 ] || printf '\r\033[K'
+                warn "arc-$c failed to become healthy: state $st, health $health"
+                why_not_healthy "arc-$c"
+                return 1
+            fi
+            if [ $((SECONDS - t0)) -ge "${limit[$c]}" ]; then
+                [ "$tty" = 0 ] || printf '\r\033[K'
+                warn "arc-$c is not healthy after ${limit[$c]}s (state $st, health $health); ARC_UP_TIMEOUT=<seconds> waits longer"
+                why_not_healthy "arc-$c"
+                return 1
+            fi
+            next+=("$c")
+        done
+        pending=("${next[@]+"${next[@]}"}")
+        [ ${#pending[@]} -gt 0 ] || break
+        line="waiting for healthy ($((SECONDS - t0))s):$line"
+        if [ "$tty" = 1 ]; then
+            printf '\r\033[K%s' "$line"
+        elif [ "${line#*:}" != "$last" ] || [ $((SECONDS - printed)) -ge 15 ]; then
+            say "$line"
+            printed=$SECONDS
+        fi
+        last=${line#*:}
+        sleep 1
+    done
+}
+
+do_build() {
+    local c
+    for c in "$@"; do
+        dc "$c"
+        say "building arc-$c (${SVC_TECH})"
+        "${DC[@]}" build
+    done
+}
+
+do_up() {
+    local c d started=()
+    ensure_network
+    for c in "$@"; do
+        load_service "$c"
+        for d in "${SVC_DEPENDS[@]+"${SVC_DEPENDS[@]}"}"; do
+            [[ " ${started[*]-} " != *" $d "* ]] || wait_healthy "$d"
+        done
+        dc "$c"
+        "${DC[@]}" up -d
+        started+=("$c")
+    done
+    wait_healthy "${started[@]}"
+}
+
+do_down() {
+    local c i
+    for ((i = $#; i >= 1; i--)); do
+        c=${!i}
+        dc "$c"
+        "${DC[@]}" down
+    done
+}
+
+do_clean() {
+    local c v
+    for c in "$@"; do
+        dc "$c"
+        "${DC[@]}" down -v
+        for v in $(docker volume ls -q | grep -E "^arc-$c-" || true); do
+            docker volume rm "$v" >/dev/null
+            say "volume $v removed"
+        done
+    done
+}
+
+do_logs() {
+    local c follow=() shown=0 width=0
+    case "${FOLLOW:-}" in
+    1) follow=(-f) ;;
+    0) ;;
+    *) [ ! -t 1 ] || follow=(-f) ;;
+    esac
+    for c in "$@"; do [ ${#c} -le "$width" ] || width=${#c}; done
+    for c in "$@"; do
+        if ! docker inspect "arc-$c" >/dev/null 2>&1; then
+            warn "arc-$c: no such container (not started)"
+            continue
+        fi
+        shown=$((shown + 1))
+        if [ $# -eq 1 ]; then
+            docker logs --tail "${LOGS_TAIL:-100}" "${follow[@]+"${follow[@]}"}" "arc-$c"
+            return
+        fi
+        docker logs --tail "${LOGS_TAIL:-100}" "${follow[@]+"${follow[@]}"}" "arc-$c" 2>&1 |
+            while IFS= read -r line; do printf '%-*s | %s\n' "$width" "$c" "$line"; done &
+    done
+    wait
+    [ "$shown" -gt 0 ] || die "no container of: $*"
+}
+
+# ports CODENAME: "127.0.0.1:6379->6379" list, from docker when running, else configured.
+ports_of() {
+    local c=$1 p host cont out=()
+    if [ "$(docker inspect -f '{{.State.Running}}' "arc-$c" 2>/dev/null)" = true ]; then
+        docker port "arc-$c" 2>/dev/null |
+            awk '{ split($1, c, "/"); printf "%s%s->%s", (NR > 1 ? "," : ""), $3, c[1] }'
+        return
+    fi
+    for p in "${SVC_PORTS[@]+"${SVC_PORTS[@]}"}"; do
+        read -r _ host cont _ <<<"$p"
+        out+=("127.0.0.1:$host->$cont")
+    done
+    local IFS=,
+    printf '%s' "${out[*]-}"
+}
+
+do_status() {
+    local c st health
+    for c in "$@"; do
+        load_service "$c"
+        read -r st health <<<"$(state "arc-$c")"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$c" "arc-$c" "$st" "$health" "$(ports_of "$c")"
+    done
+}
+
+do_ps() {
+    local c filters=()
+    for c in "$@"; do filters+=(--filter "name=^/?arc-$c\$"); done
+    docker ps -a "${filters[@]}" --format 'table {{.Names}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}'
+}
+
+do_shell() {
+    local it=(-i)
+    [ ! -t 0 ] || it=(-it)
+    [ "$(docker inspect -f '{{.State.Running}}' "arc-$1" 2>/dev/null)" = true ] ||
+        die "arc-$1 is not running: start it with 'make $1-up'"
+    # shellcheck disable=SC2086  # ARC_SHELL may carry arguments
+    exec docker exec "${it[@]}" "arc-$1" ${ARC_SHELL:-sh}
+}
+
+[ $# -ge 2 ] || die "usage: runtime-docker.sh build|up|down|clean|logs|status|ps|shell CODENAME..."
+action=$1
+shift
+case "$action" in
+build | up | down | clean | logs | status | ps | shell) "do_$action" "$@" ;;
+*) die "runtime-docker.sh: unknown action '$action'" ;;
+esac

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# svc.sh — the one entry point for per-service work; the make targets call it.
+#
+#   svc.sh ACTION CODENAME...
+#
+#   health   the service's probe from the host against 127.0.0.1 (health.sh); the
+#            same in every runtime, the exit status is the verdict
+#   clean    asks first (refuses without a terminal unless YES=1), then the runtime
+#   build up down logs status ps shell
+#            handed to the runtime: mk/scripts/runtime-<runtime>.sh ACTION CODENAME...
+#            where <runtime> comes from ARC_RUNTIME=auto|docker|native (auto: docker
+#            when a Docker engine answers, else native).
+#
+# The runtime script interface (runtime-docker.sh implements it; runtime-native.sh
+# follows the same). Codenames arrive in start order, one-shots never:
+#   build  CODENAME...  prepare what `up` runs (images); may do nothing
+#   up     CODENAME...  start, dependencies first, then wait (bounded, with progress)
+#                       until every one is healthy; non-zero naming the ones that are not.
+#                       ARC_PROFILE_UP=1 (set by `make up`, a whole profile): a service the
+#                       runtime cannot run here may be skipped, reported with its reason
+#   down   CODENAME...  stop and remove what runs (in reverse order); data is kept
+#   clean  CODENAME...  down, then delete the data (the caller has asked already)
+#   logs   CODENAME...  recent log lines, prefixed by codename when several; FOLLOW=1
+#                       follows (default: follow on a terminal), LOGS_TAIL=N lines
+#   status CODENAME...  one line each, tab-separated: codename, container or process,
+#                       state, health, ports (what the status table shows)
+#   ps     CODENAME...  what runs, as the runtime's own tool shows it
+#   shell  CODENAME     an interactive shell inside the service
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() { die "usage: svc.sh build|up|down|clean|logs|status|ps|shell|health CODENAME..."; }
+
+[ $# -ge 2 ] || usage
+action=$1
+shift
+
+case "$action" in
+health) exec "$SCRIPTS/health.sh" "$@" ;;
+build | up | down | clean | logs | status | ps | shell) ;;
+*) usage ;;
+esac
+
+# Only services run; a one-shot (e.g. cortex) has its own targets.
+for c in "$@"; do
+    kind=$(meta get "$c" kind) || exit 1
+    [ "$kind" = service ] || die "$c is a one-shot ($kind): it has no $action of its own; see 'make $c-help'"
+done
+[ "$action" != shell ] || [ $# -eq 1 ] || die "svc.sh shell: one service at a time"
+
+if [ "$action" = clean ]; then
+    what="${ARC_CLEAN_WHAT:-$1-clean}"
+    confirm "$what" "Delete ALL data of: $*? (down first; the data cannot be recovered)"
+fi
+
+runtime=$(runtime_script)
+exec "$runtime" "$action" "$@"

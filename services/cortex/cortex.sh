@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# cortex.sh — run the bootstrap against the running runtime's services.
+#
+#   cortex.sh [PHASE...]
+#
+# Derives each phase's target from the services' service.yaml (ports, with the
+# ARC_*_PORT overrides and .env) unless the probe's own variable is already set:
+#   sql    -> DATABASE_URL (+ PGPASSWORD)   oracle
+#   nats   -> NATS_URL                      flash
+#   pulsar -> PULSAR_ADMIN_URL              strange
+#   redis  -> REDIS_URL                     sonic
+# Under the native runtime Pulsar runs only with PULSAR_HOME; without it the
+# pulsar phase is skipped and the result says why. Then runs bootstrap.sh.
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/../../mk/scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../mk/scripts/lib.sh"
+
+# url_of CODENAME PORTNAME: the URL service.yaml gives that port.
+url_of() (
+    load_service "$1"
+    local p
+    for p in "${SVC_PORTS[@]}"; do
+        read -r name _ _ url <<<"$p"
+        [ "$name" = "$2" ] && { printf '%s\n' "$url"; return 0; }
+    done
+    die "cortex: $1 has no port named '$2' in its service.yaml"
+)
+# env_of CODENAME VAR: a variable of the service's health environment (e.g. PGPASSWORD).
+env_of() (
+    load_service "$1" >/dev/null
+    printf '%s\n' "${!2:-}"
+)
+
+phases=("$@")
+[ ${#phases[@]} -gt 0 ] || phases=(sql nats pulsar redis)
+run=()
+skip=""
+resolve_runtime
+for ph in "${phases[@]}"; do
+    case "$ph" in
+    sql)
+        : "${DATABASE_URL:=$(url_of oracle postgres)}"
+        : "${PGPASSWORD:=$(env_of oracle PGPASSWORD)}"
+        export DATABASE_URL PGPASSWORD ;;
+    nats) : "${NATS_URL:=$(url_of flash client)}"; export NATS_URL ;;
+    pulsar)
+        if [ "$ARC_RUNTIME_RESOLVED" = native ] && [ -z "${PULSAR_HOME:-}" ] && [ -z "${PULSAR_ADMIN_URL:-}" ]; then
+            skip="pulsar|strange is not running: the native runtime starts Pulsar only with PULSAR_HOME set (or use Docker)"
+            continue
+        fi
+        : "${PULSAR_ADMIN_URL:=$(url_of strange admin)}"; export PULSAR_ADMIN_URL ;;
+    redis) : "${REDIS_URL:=$(url_of sonic redis)}"; export REDIS_URL ;;
+    esac
+    run+=("$ph")
+done
+[ ${#run[@]} -gt 0 ] || die "cortex: no phase can run here (${skip#*|})"
+export BOOTSTRAP_SKIP=$skip
+exec "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" "${run[@]}"
