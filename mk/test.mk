@@ -12,6 +12,7 @@ PROVE_ENV = ARC_BIN=$(TOOLS_OUT) CC=$(CC)
 .PHONY: test
 test: ## Run every test (installs missing packages first when root)
 	@$(SCRIPTS)/deps.sh build test $(if $(filter 1,$(ARC_SKIP_DOCKER_DEPS)),,docker) || true
+	@$(SCRIPTS)/docker-engine.sh || echo "test: no Docker engine: the docker tests will say so and skip"
 	@$(MAKE) test-build
 	$(PROVE_ENV) $(PROVE) $(PROVE_FLAGS) -r $(TESTS)
 
