@@ -76,7 +76,7 @@ $$(TOOLS_OUT)/$(1): $$($(1)_OBJ) | $$(TOOLS_OUT)
 	@echo '  LD  $$@'
 	$$(Q)$$(CC) $$(TOOLS_LDFLAGS) -o $$@ $$($(1)_OBJ) $$(call pc_libs,$(1)) -lm
 
-$$(TOOLS_OBJ)/$(1)/%.o: tools/$(1)/%.c $$(wildcard tools/$(1)/*.h) tools/core/arc.h
+$$(TOOLS_OBJ)/$(1)/%.o: tools/$(1)/%.c $$(wildcard tools/$(1)/*.h) $$(wildcard tools/core/*.h)
 	@mkdir -p $$(@D)
 	@echo '  CC  $$<'
 	$$(Q)$$(CC) $$(TOOLS_CFLAGS) $$(call pc_cflags,$(1)) -c -o $$@ $$<

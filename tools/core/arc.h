@@ -1,11 +1,13 @@
 /*
  * arc.h — the shared core of the A.R.C. probes.
  *
- * Every probe (redisping, pgcheck, natsprobe, pulsaradm) includes this one
- * header. The core is deliberately small: exit codes, common options, a
- * monotonic deadline, capped exponential backoff with jitter, the retry loop
- * behind --wait, output (text / --json / -q), URL and environment handling,
- * secret masking, a growable string buffer and a jsmn-based JSON reader.
+ * Every probe (redisping, pgcheck, natsprobe, pulsaradm, httpprobe) includes
+ * this one header. The core is deliberately small: exit codes, common
+ * options, a monotonic deadline, capped exponential backoff with jitter, the
+ * retry loop behind --wait, output (text / --json / -q), URL and environment
+ * handling, secret masking, a growable string buffer and a jsmn-based JSON
+ * reader. It links no client library (arc_curl.h is the header-only part
+ * for the probes that use libcurl).
  */
 #ifndef ARC_H
 #define ARC_H
@@ -20,10 +22,14 @@
 #define ARC_VERSION "0.1.0"
 #endif
 
+/* ARC_NORETURN: the function exits; compilers and analysers know the code
+ * after a call is not reached. */
 #if defined(__GNUC__)
 #define ARC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define ARC_NORETURN __attribute__((noreturn))
 #else
 #define ARC_PRINTF(f, a)
+#define ARC_NORETURN _Noreturn
 #endif
 
 /* ---- exit codes (the same table in every probe's --help) ---------------- */
@@ -118,7 +124,7 @@ void arc_common_init(arc_common *c, const char *prog, const char *usage);
  */
 int arc_common_opt(arc_common *c, int opt, const char *arg, char *const argv[]);
 /* Print "prog: <msg>\nTry 'prog --help' for more information." and exit 64. */
-void arc_usage_error(const arc_common *c, const char *fmt, ...) ARC_PRINTF(2, 3);
+ARC_NORETURN void arc_usage_error(const arc_common *c, const char *fmt, ...) ARC_PRINTF(2, 3);
 /* Strict number parsers: whole string, finite, in range. 0 ok, -1 bad. */
 int arc_parse_seconds(const char *s, double *out); /* >= 0, <= 86400 */
 int arc_parse_long(const char *s, long min, long max, long *out);
@@ -169,8 +175,11 @@ const char *arc_buf_str(const arc_buf *b);
 /* Bounded copy and format: always terminate, return -1 when truncated. */
 int arc_strlcpy(char *dst, const char *src, size_t n);
 int arc_snprintf(char *dst, size_t n, const char *fmt, ...) ARC_PRINTF(3, 4);
+/* Format an error message into err and return -1, for
+ * `return arc_errf(err, errlen, "port %d is out of range", port);`. */
+int arc_errf(char *err, size_t errlen, const char *fmt, ...) ARC_PRINTF(3, 4);
 
-/* ---- URLs, environment, secrets (url.c, env.c, mask.c) -------------------- */
+/* ---- URLs, environment, secrets (url.c, env.c) ---------------------------- */
 typedef struct {
     char scheme[16];
     char user[128];
@@ -229,6 +238,17 @@ typedef struct {
  */
 arc_retry_result arc_retry(const arc_common *c, arc_attempt_fn fn, void *ctx,
                            char *why, size_t whylen);
+/* The verdict after arc_retry: ok when res->rc is 0, the last attempt's
+ * latency and the number of attempts; json_extra may be NULL. Returns the
+ * exit code, 0 or 1 (any other code an attempt returned is a failure). */
+int arc_report_retry(const arc_common *c, const arc_retry_result *res,
+                     const char *check, const char *target, const char *detail,
+                     const char *json_extra);
+/* A whole check: arc_retry, then arc_report_retry with the last attempt's
+ * reason as the detail and extra (may be NULL; the attempts fill it) as
+ * json_extra. Returns the exit code, 0 or 1. */
+int arc_run_check(const arc_common *c, const char *check, const char *target,
+                  arc_attempt_fn fn, void *ctx, const arc_buf *extra);
 
 /* ---- JSON input (json.c; jsmn underneath) -------------------------------- */
 #define JSMN_STRICT
@@ -256,7 +276,6 @@ void arc_json_free(arc_json *j);
 int arc_json_next(const arc_json *j, int i);
 /* Value token of key in object obj, or -1. */
 int arc_json_get(const arc_json *j, int obj, const char *key);
-/* For iterating an object: first key token index / next key (or -1). */
 bool arc_json_is(const arc_json *j, int i, jsmntype_t type);
 bool arc_json_eq(const arc_json *j, int i, const char *s); /* string/primitive text equals */
 /* Copy a string token, decoding escapes (\uXXXX to UTF-8). -1 if not a

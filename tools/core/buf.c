@@ -1,4 +1,5 @@
-/* buf.c — a growable string, bounded copies and JSON string escaping. */
+/* buf.c — a growable string, bounded copies and formats, error messages and
+ * JSON string escaping. */
 #include "arc.h"
 
 #include <stdlib.h>
@@ -123,4 +124,13 @@ int arc_snprintf(char *dst, size_t n, const char *fmt, ...)
     int r = vsnprintf(dst, n, fmt, ap);
     va_end(ap);
     return (r < 0 || (size_t)r >= n) ? -1 : 0;
+}
+
+int arc_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
 }

@@ -33,29 +33,23 @@ int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
     jsmn_parser p;
     jsmn_init(&p);
     int n = jsmn_parse(&p, js, len, NULL, 0);
-    int line, col;
     if (n < 0) {
+        int line, col;
         pos_of(js, p.pos, &line, &col);
-        const char *why = n == JSMN_ERROR_PART ? "unexpected end of input (unclosed value)"
-                                               : "invalid JSON";
-        arc_snprintf(err, errlen, "line %d, column %d: %s", line, col, why);
-        return -1;
+        return arc_errf(err, errlen, "line %d, column %d: %s", line, col,
+                        n == JSMN_ERROR_PART ? "unexpected end of input (unclosed value)"
+                                             : "invalid JSON");
     }
-    if (n == 0) {
-        arc_snprintf(err, errlen, "line 1, column 1: empty document");
-        return -1;
-    }
+    if (n == 0)
+        return arc_errf(err, errlen, "line 1, column 1: empty document");
     j->tok = calloc((size_t)n, sizeof *j->tok);
-    if (!j->tok) {
-        arc_snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if (!j->tok)
+        return arc_errf(err, errlen, "out of memory");
     jsmn_init(&p);
     j->ntok = jsmn_parse(&p, js, len, j->tok, (unsigned)n);
     if (j->ntok != n) {
         arc_json_free(j);
-        arc_snprintf(err, errlen, "internal JSON parser error");
-        return -1;
+        return arc_errf(err, errlen, "internal JSON parser error");
     }
     return 0;
 }

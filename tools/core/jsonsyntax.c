@@ -208,6 +208,5 @@ int arc_json_syntax(const char *js, size_t len, char *err, size_t errlen)
         line += js[k] == '\n';
         col = js[k] == '\n' ? 1 : col + 1;
     }
-    arc_snprintf(err, errlen, "line %d, column %d: %s", line, col, p.why);
-    return -1;
+    return arc_errf(err, errlen, "line %d, column %d: %s", line, col, p.why);
 }

@@ -1,4 +1,5 @@
-/* retry.c — one attempt, or --wait: retry with backoff until the deadline. */
+/* retry.c — one attempt, or --wait: retry with backoff until the deadline;
+ * then the verdict. */
 #include "arc.h"
 
 #include <unistd.h>
@@ -39,4 +40,27 @@ arc_retry_result arc_retry(const arc_common *c, arc_attempt_fn fn, void *ctx,
     arc_progress_done(c);
     res.elapsed = arc_deadline_elapsed(&overall);
     return res;
+}
+
+int arc_report_retry(const arc_common *c, const arc_retry_result *res, const char *check,
+                     const char *target, const char *detail, const char *json_extra)
+{
+    arc_result r = {
+        .ok = res->rc == ARC_EXIT_OK,
+        .check = check,
+        .target = target,
+        .latency_ms = res->last_ms,
+        .attempts = res->attempts,
+        .detail = detail,
+        .json_extra = json_extra,
+    };
+    return arc_report(c, &r);
+}
+
+int arc_run_check(const arc_common *c, const char *check, const char *target,
+                  arc_attempt_fn fn, void *ctx, const arc_buf *extra)
+{
+    char why[2048];
+    arc_retry_result res = arc_retry(c, fn, ctx, why, sizeof why);
+    return arc_report_retry(c, &res, check, target, why, extra ? arc_buf_str(extra) : NULL);
 }

@@ -36,12 +36,6 @@ static int pct_decode(const char *s, size_t n, char *out, size_t cap)
     return 0;
 }
 
-static int fail(char *err, size_t errlen, const char *msg)
-{
-    arc_strlcpy(err, msg, errlen);
-    return -1;
-}
-
 static int parse_port(const char *s, size_t n, int *port)
 {
     if (n == 0 || n > 5)
@@ -67,13 +61,13 @@ static int parse_hostport(const char *s, size_t n, arc_url *u, char *err, size_t
     if (n > 0 && s[0] == '[') {
         const char *close = memchr(s, ']', n);
         if (!close)
-            return fail(err, errlen, "unterminated '[' in IPv6 host");
+            return arc_errf(err, errlen, "unterminated '[' in IPv6 host");
         host = s + 1;
         hostlen = (size_t)(close - host);
         size_t rest = n - (size_t)(close - s) - 1;
         if (rest > 0) {
             if (close[1] != ':')
-                return fail(err, errlen, "unexpected text after ']' in host");
+                return arc_errf(err, errlen, "unexpected text after ']' in host");
             port = close + 2;
         }
     } else {
@@ -83,13 +77,13 @@ static int parse_hostport(const char *s, size_t n, arc_url *u, char *err, size_t
             port = colon + 1;
     }
     if (hostlen == 0)
-        return fail(err, errlen, "missing host");
+        return arc_errf(err, errlen, "missing host");
     if (hostlen >= sizeof u->host)
-        return fail(err, errlen, "host is too long");
+        return arc_errf(err, errlen, "host is too long");
     memcpy(u->host, host, hostlen);
     u->host[hostlen] = '\0';
     if (port && parse_port(port, (size_t)(s + n - port), &u->port) != 0)
-        return fail(err, errlen, "port must be a number from 1 to 65535");
+        return arc_errf(err, errlen, "port must be a number from 1 to 65535");
     return 0;
 }
 
@@ -98,17 +92,17 @@ int arc_url_parse(const char *in, arc_url *u, char *err, size_t errlen)
     memset(u, 0, sizeof *u);
     const char *sep = strstr(in, "://");
     if (!sep || sep == in)
-        return fail(err, errlen, "expected scheme://host[:port]");
+        return arc_errf(err, errlen, "expected scheme://host[:port]");
     size_t slen = (size_t)(sep - in);
     if (slen >= sizeof u->scheme)
-        return fail(err, errlen, "scheme is too long");
+        return arc_errf(err, errlen, "scheme is too long");
     for (size_t i = 0; i < slen; i++)
         u->scheme[i] = (char)tolower((unsigned char)in[i]);
     const char *auth = sep + 3;
     size_t alen = strcspn(auth, "/?#");
     const char *rest = auth + alen;
     if (arc_strlcpy(u->path, rest, sizeof u->path) != 0)
-        return fail(err, errlen, "path is too long");
+        return arc_errf(err, errlen, "path is too long");
     /* userinfo ends at the last '@' of the authority */
     const char *at = NULL;
     for (const char *p = auth; p < rest; p++)
@@ -119,10 +113,10 @@ int arc_url_parse(const char *in, arc_url *u, char *err, size_t errlen)
         const char *colon = memchr(auth, ':', (size_t)(at - auth));
         size_t ulen = colon ? (size_t)(colon - auth) : (size_t)(at - auth);
         if (pct_decode(auth, ulen, u->user, sizeof u->user) != 0)
-            return fail(err, errlen, "bad user name in URL");
+            return arc_errf(err, errlen, "bad user name in URL");
         if (colon) {
             if (pct_decode(colon + 1, (size_t)(at - colon - 1), u->pass, sizeof u->pass) != 0)
-                return fail(err, errlen, "bad password in URL (escape or length)");
+                return arc_errf(err, errlen, "bad password in URL (escape or length)");
             u->has_pass = true;
         }
         hp = at + 1;

@@ -105,19 +105,7 @@ int main(int argc, char *argv[])
 
     hp_check check = {.opts = &opts, .body_matched = -1};
     arc_buf_init(&check.json);
-    char why[1024];
-    arc_retry_result res = arc_retry(&opts.common, hp_attempt, &check, why, sizeof why);
-
-    arc_result r = {
-        .ok = res.rc == ARC_EXIT_OK,
-        .check = "http",
-        .target = opts.shown,
-        .latency_ms = res.last_ms,
-        .attempts = res.attempts,
-        .detail = why,
-        .json_extra = check.json.len ? arc_buf_str(&check.json) : NULL,
-    };
-    int rc = arc_report(&opts.common, &r);
+    int rc = arc_run_check(&opts.common, "http", opts.shown, hp_attempt, &check, &check.json);
     arc_buf_free(&check.json);
     arc_wipe(opts.secret, sizeof opts.secret);
     curl_global_cleanup();

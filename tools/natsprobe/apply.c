@@ -230,7 +230,7 @@ int np_streams_apply(void *ctx, const arc_deadline *dl, char *why, size_t whylen
         arc_snprintf(why, whylen, "out of memory");
         return NP_FAIL_FINAL;
     }
-    if (np_connect(a->run.t, dl, &nc, why, whylen) != 0)
+    if (np_run_connect(&a->run, dl, &nc, why, whylen) != 0)
         return ARC_EXIT_FAIL;
     int rc = check_server_overlap(a, nc, dl, why, whylen);
     for (int i = 0; rc == ARC_EXIT_OK && i < a->sf->n; i++)

@@ -98,6 +98,14 @@ int np_connect(const np_target *t, const arc_deadline *dl, natsConnection **nc, 
     return ARC_EXIT_FAIL;
 }
 
+int np_run_connect(np_run *run, const arc_deadline *dl, natsConnection **nc, char *why,
+                   size_t whylen)
+{
+    arc_buf_reset(&run->text);
+    arc_buf_reset(&run->extra);
+    return np_connect(run->t, dl, nc, why, whylen);
+}
+
 void np_disconnect(natsConnection *nc)
 {
     if (!nc)
@@ -111,9 +119,8 @@ int np_ping(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
 {
     np_run *r = ctx;
     natsConnection *nc = NULL;
-    arc_buf_reset(&r->extra);
     double t0 = arc_now();
-    if (np_connect(r->t, dl, &nc, why, whylen) != 0)
+    if (np_run_connect(r, dl, &nc, why, whylen) != 0)
         return ARC_EXIT_FAIL;
     double t1 = arc_now();
     natsStatus s = natsConnection_FlushTimeout(nc, np_ms_left(dl));

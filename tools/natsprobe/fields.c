@@ -50,17 +50,6 @@ const np_field *np_field_by_key(const char *key)
     return NULL;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) ARC_PRINTF(3, 4);
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* A decoded copy of string token i (malloc'd), or NULL. */
 static char *dup_string(const arc_json *j, int i)
 {
@@ -88,9 +77,9 @@ static int read_text(const np_field *f, const arc_json *j, int i, bool from_serv
                      char *err, size_t errlen)
 {
     if (!arc_json_is(j, i, JSMN_STRING) || !(v->text = dup_string(j, i)))
-        return fail(err, errlen, "expected a string");
+        return arc_errf(err, errlen, "expected a string");
     if (f->kind == NP_TEXT && f->max && (long long)strlen(v->text) > f->max)
-        return fail(err, errlen, "longer than %lld bytes", f->max);
+        return arc_errf(err, errlen, "longer than %lld bytes", f->max);
     if (f->kind == NP_TEXT || from_server)
         return 0;
     for (int k = 0; f->choices[k]; k++)
@@ -98,20 +87,20 @@ static int read_text(const np_field *f, const arc_json *j, int i, bool from_serv
             return 0;
     char words[128];
     choices_text(f, words, sizeof words);
-    return fail(err, errlen, "\"%.60s\" is not one of %s", v->text, words);
+    return arc_errf(err, errlen, "\"%.60s\" is not one of %s", v->text, words);
 }
 
 static int read_duration(const arc_json *j, int i, bool from_server, np_value *v, char *err,
                          size_t errlen)
 {
     if (from_server || arc_json_eq(j, i, "0"))
-        return arc_json_int(j, i, &v->num) == 0 ? 0 : fail(err, errlen, "expected a number");
+        return arc_json_int(j, i, &v->num) == 0 ? 0 : arc_errf(err, errlen, "expected a number");
     char s[64];
     if (!arc_json_is(j, i, JSMN_STRING))
-        return fail(err, errlen, "a duration needs a unit, e.g. \"7d\", \"12h\", \"90s\"");
+        return arc_errf(err, errlen, "a duration needs a unit, e.g. \"7d\", \"12h\", \"90s\"");
     if (arc_json_str(j, i, s, sizeof s) != 0 || np_parse_duration(s, &v->num) != 0)
-        return fail(err, errlen, "\"%.60s\" is not a duration (e.g. \"7d\", \"1h30m\", "
-                    "\"500ms\"; units d h m s ms us ns)", s);
+        return arc_errf(err, errlen, "\"%.60s\" is not a duration (e.g. \"7d\", \"1h30m\", "
+                        "\"500ms\"; units d h m s ms us ns)", s);
     return 0;
 }
 
@@ -122,11 +111,11 @@ static int read_int(const np_field *f, const arc_json *j, int i, bool from_serve
     if (arc_json_int(j, i, &v->num) == 0)
         return 0;
     if (from_server || !f->sizes || !arc_json_is(j, i, JSMN_STRING))
-        return fail(err, errlen, "expected a whole number%s",
-                    f->sizes && !from_server ? " or a size such as \"512MiB\"" : "");
+        return arc_errf(err, errlen, "expected a whole number%s",
+                        f->sizes && !from_server ? " or a size such as \"512MiB\"" : "");
     if (arc_json_str(j, i, s, sizeof s) != 0 || np_parse_size(s, &v->num) != 0)
-        return fail(err, errlen, "\"%.60s\" is not a size (a number of bytes, or with KiB, "
-                    "MiB, GiB, TiB)", s);
+        return arc_errf(err, errlen, "\"%.60s\" is not a size (a number of bytes, or with KiB, "
+                        "MiB, GiB, TiB)", s);
     return 0;
 }
 
@@ -136,24 +125,24 @@ static int read_subjects(const arc_json *j, int i, bool from_server, np_value *v
     if (from_server && arc_json_null(j, i))
         return 0;
     if (!arc_json_is(j, i, JSMN_ARRAY))
-        return fail(err, errlen, "expected an array of subjects");
+        return arc_errf(err, errlen, "expected an array of subjects");
     int n = j->tok[i].size;
     v->list = calloc((size_t)n + 1, sizeof *v->list);
     if (!v->list)
-        return fail(err, errlen, "out of memory");
+        return arc_errf(err, errlen, "out of memory");
     for (int k = i + 1; v->nlist < n; k = arc_json_next(j, k)) {
         if (!arc_json_is(j, k, JSMN_STRING) || !(v->list[v->nlist] = dup_string(j, k)))
-            return fail(err, errlen, "subject %d is not a string", v->nlist + 1);
+            return arc_errf(err, errlen, "subject %d is not a string", v->nlist + 1);
         const char *s = v->list[v->nlist++];
         if (from_server)
             continue;
         if (!np_subject_valid(s))
-            return fail(err, errlen, "\"%.80s\" is not a valid subject", s);
+            return arc_errf(err, errlen, "\"%.80s\" is not a valid subject", s);
         for (int m = 0; m < v->nlist - 1; m++)
             if (strcmp(v->list[m], s) == 0)
-                return fail(err, errlen, "\"%.80s\" is listed twice", s);
+                return arc_errf(err, errlen, "\"%.80s\" is listed twice", s);
     }
-    return n == 0 && !from_server ? fail(err, errlen, "needs at least one subject") : 0;
+    return n == 0 && !from_server ? arc_errf(err, errlen, "needs at least one subject") : 0;
 }
 
 /* Range rules of the file (the server's own limits). */
@@ -167,16 +156,16 @@ static int check_range(const np_field *f, np_value *v, char *err, size_t errlen)
     if (!bad)
         return 0;
     if (f->kind == NP_DURATION && v->num == 0)
-        return fail(err, errlen, "must not be 0; %s", f->hint ? f->hint : "");
+        return arc_errf(err, errlen, "must not be 0; %s", f->hint ? f->hint : "");
     if (f->kind == NP_DURATION) {
         np_format_duration(f->min_nonzero ? f->min_nonzero : f->min, lo, sizeof lo);
-        return fail(err, errlen, "must be at least %s%s%s", lo, f->hint ? "; " : "",
-                    f->hint ? f->hint : "");
+        return arc_errf(err, errlen, "must be at least %s%s%s", lo, f->hint ? "; " : "",
+                        f->hint ? f->hint : "");
     }
     arc_snprintf(lo, sizeof lo, "%lld", f->min);
     arc_snprintf(hi, sizeof hi, "%lld", f->max);
-    return fail(err, errlen, "must be from %s to %s%s", lo, hi,
-                f->zero_unlimited ? " (-1 or 0: unlimited)" : "");
+    return arc_errf(err, errlen, "must be from %s to %s%s", lo, hi,
+                    f->zero_unlimited ? " (-1 or 0: unlimited)" : "");
 }
 
 int np_value_read(const np_field *f, const arc_json *j, int i, bool from_server, np_value *v,
@@ -291,7 +280,7 @@ int np_stream_from_config(const arc_json *j, int config, np_stream *s, char *err
     np_stream_free(s);
     memset(s, 0, sizeof *s);
     if (arc_json_str(j, arc_json_get(j, config, "name"), s->name, sizeof s->name) != 0)
-        return fail(err, errlen, "the server's stream config has no name");
+        return arc_errf(err, errlen, "the server's stream config has no name");
     for (int i = 0; i < NP_NFIELDS; i++) {
         const np_field *f = &np_fields[i];
         int k = arc_json_get(j, config, f->server_key);
@@ -299,8 +288,8 @@ int np_stream_from_config(const arc_json *j, int config, np_stream *s, char *err
         if (k < 0) /* the server leaves out empty descriptions and subjects */
             s->v[i].set = f->kind == NP_TEXT || f->kind == NP_SUBJECTS;
         else if (np_value_read(f, j, k, true, &s->v[i], why, sizeof why) != 0)
-            return fail(err, errlen, "stream %s: the server's %s: %s", s->name, f->server_key,
-                        why);
+            return arc_errf(err, errlen, "stream %s: the server's %s: %s", s->name, f->server_key,
+                            why);
     }
     return 0;
 }

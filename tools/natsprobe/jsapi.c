@@ -140,8 +140,7 @@ int np_jetstream(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
 {
     np_run *run = ctx;
     natsConnection *nc = NULL;
-    arc_buf_reset(&run->extra);
-    if (np_connect(run->t, dl, &nc, why, whylen) != 0)
+    if (np_run_connect(run, dl, &nc, why, whylen) != 0)
         return ARC_EXIT_FAIL;
     np_reply r;
     int rc = np_js_call(run->t, nc, dl, "$JS.API.INFO", "", &r, why, whylen);

@@ -37,8 +37,10 @@ static int ls_one(void *ctx, const arc_json *j, int info)
     ls_ctx *c = ctx;
     np_stream s = {0};
     int state = arc_json_get(j, info, "state");
-    if (np_stream_from_config(j, arc_json_get(j, info, "config"), &s, c->err, sizeof c->err) != 0)
+    if (np_stream_from_config(j, arc_json_get(j, info, "config"), &s, c->err, sizeof c->err) != 0) {
+        np_stream_free(&s); /* the fields read before the bad one */
         return ARC_EXIT_FAIL;
+    }
     arc_buf *t = &c->run->text, *x = &c->run->extra;
     arc_buf_printf(t, "%s  subjects ", s.name);
     np_value_text(&np_fields[NP_F_SUBJECTS], &s.v[NP_F_SUBJECTS], t);
@@ -69,9 +71,7 @@ int np_streams_ls(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
 {
     np_run *run = ctx;
     natsConnection *nc = NULL;
-    arc_buf_reset(&run->text);
-    arc_buf_reset(&run->extra);
-    if (np_connect(run->t, dl, &nc, why, whylen) != 0)
+    if (np_run_connect(run, dl, &nc, why, whylen) != 0)
         return ARC_EXIT_FAIL;
     ls_ctx c = {run, 0, ""};
     arc_buf_puts(&run->extra, ",\"streams\":[");
@@ -151,9 +151,7 @@ int np_stream_info(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
 {
     np_run *run = ctx;
     natsConnection *nc = NULL;
-    arc_buf_reset(&run->text);
-    arc_buf_reset(&run->extra);
-    if (np_connect(run->t, dl, &nc, why, whylen) != 0)
+    if (np_run_connect(run, dl, &nc, why, whylen) != 0)
         return ARC_EXIT_FAIL;
     char subj[320];
     arc_snprintf(subj, sizeof subj, "$JS.API.STREAM.INFO.%s", run->opts->stream);

@@ -84,7 +84,7 @@ static void parse_command(np_options *o, int argc, char *argv[])
     } else if (strcmp(w1, "stream") == 0 && w2 && strcmp(w2, "info") == 0) {
         if (!w3)
             arc_usage_error(&o->common, "'stream info' needs a stream NAME");
-        if (!np_stream_name_valid(w3))
+        else if (!np_stream_name_valid(w3))
             arc_usage_error(&o->common, "'%s' is not a valid stream name", w3);
         o->cmd = NP_STREAM_INFO;
         o->stream = w3;
@@ -153,16 +153,10 @@ static int run_command(const np_options *o, const np_target *t, const np_streamf
     np_redact(t, why, sizeof why);
     if (!o->common.quiet && !o->common.json)
         fputs(arc_buf_str(&a.run.text), stdout);
-    arc_result r = {
-        .ok = res.rc == ARC_EXIT_OK,
-        .check = check_name(o->cmd),
-        .target = o->cmd == NP_HEALTH ? t->mon_target : t->target,
-        .latency_ms = res.last_ms,
-        .attempts = res.attempts,
-        .detail = why,
-        .json_extra = a.run.extra.len ? arc_buf_str(&a.run.extra) : NULL,
-    };
-    int rc = arc_report(&o->common, &r); /* NP_FAIL_FINAL is a 1 like any failure */
+    /* NP_FAIL_FINAL is reported as a 1 like any failure */
+    int rc = arc_report_retry(&o->common, &res, check_name(o->cmd),
+                              o->cmd == NP_HEALTH ? t->mon_target : t->target, why,
+                              arc_buf_str(&a.run.extra));
     np_apply_free(&a);
     arc_buf_free(&a.run.extra);
     arc_buf_free(&a.run.text);

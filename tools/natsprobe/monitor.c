@@ -1,7 +1,8 @@
 /* monitor.c — the monitoring port over HTTP (libcurl), and `health`. */
 #include "natsprobe.h"
 
-#include <curl/curl.h>
+#include "arc_curl.h"
+
 #include <string.h>
 
 #define NP_HTTP_MAX (1024 * 1024) /* bodies larger than this are an error */
@@ -29,25 +30,17 @@ static size_t collect(char *p, size_t size, size_t n, void *ud)
 static void set_options(CURL *h, const char *url, const arc_deadline *dl, arc_buf *body,
                         char *errbuf)
 {
-    long ms = (long)np_ms_left(dl);
+    arc_curl_setup(h, "natsprobe", errbuf);
+    arc_curl_timeout(h, (long)np_ms_left(dl));
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "natsprobe/" ARC_VERSION);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
 }
 
-int np_http_get(const np_target *t, const char *path, const arc_deadline *dl, long *status,
-                arc_buf *body, char *why, size_t whylen)
+/* GET mon_url + path within dl. 0 with status and body; 1 with a reason. */
+static int http_get(const np_target *t, const char *path, const arc_deadline *dl, long *status,
+                    arc_buf *body, char *why, size_t whylen)
 {
     char url[1024], errbuf[CURL_ERROR_SIZE] = "";
     arc_snprintf(url, sizeof url, "%s%s", t->mon_url, path);
@@ -60,17 +53,17 @@ int np_http_get(const np_target *t, const char *path, const arc_deadline *dl, lo
     }
     set_options(h, url, dl, body, errbuf);
     CURLcode cc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    char failure[512] = "";
+    if (cc == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    else if (cc == CURLE_OPERATION_TIMEDOUT)
+        arc_snprintf(failure, sizeof failure, "no answer within %.1fs", arc_now() - dl->start);
+    else
+        arc_curl_error(h, cc, errbuf, failure, sizeof failure);
     curl_easy_cleanup(h);
-    if (cc == CURLE_OPERATION_TIMEDOUT) {
-        arc_snprintf(why, whylen, "GET %s: no answer within %.1fs", path, arc_now() - dl->start);
-        return ARC_EXIT_FAIL;
-    }
-    if (cc != CURLE_OK) {
-        arc_snprintf(why, whylen, "GET %s: %s", path, errbuf[0] ? errbuf : curl_easy_strerror(cc));
-        return ARC_EXIT_FAIL;
-    }
-    return ARC_EXIT_OK;
+    if (cc != CURLE_OK)
+        arc_snprintf(why, whylen, "GET %s: %s", path, failure);
+    return cc == CURLE_OK ? ARC_EXIT_OK : ARC_EXIT_FAIL;
 }
 
 /* The "status" (and "error") of a /healthz body, or a snippet of it. */
@@ -98,7 +91,7 @@ int np_health(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
     arc_buf body;
     arc_buf_init(&body);
     arc_buf_reset(&r->extra);
-    int rc = np_http_get(r->t, path, dl, &code, &body, why, whylen);
+    int rc = http_get(r->t, path, dl, &code, &body, why, whylen);
     if (rc == ARC_EXIT_OK) {
         char status[64], error[512];
         health_words(&body, status, sizeof status, error, sizeof error);

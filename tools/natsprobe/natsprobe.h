@@ -69,6 +69,11 @@ typedef struct {
     arc_buf text;      /* lines printed before the verdict (text mode) */
 } np_run;
 
+/* How an attempt starts: the last attempt's extra and text cleared, then
+ * np_connect. */
+int np_run_connect(np_run *run, const arc_deadline *dl, natsConnection **nc, char *why,
+                   size_t whylen);
+
 /* ---- commands ---------------------------------------------------------------
  * Each is an arc_attempt_fn. ctx is always an np_apply_run, whose first
  * member is the np_run the other commands use. */
@@ -86,9 +91,6 @@ int np_stream_info(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
 /* libcurl's global state, once per process. */
 void np_http_init(void);
 void np_http_cleanup(void);
-/* GET mon_url + path within dl. 0 with status and body; 1 with a reason. */
-int np_http_get(const np_target *t, const char *path, const arc_deadline *dl,
-                long *status, arc_buf *body, char *why, size_t whylen);
 
 /* ---- JetStream API (jsapi.c) ------------------------------------------------ */
 typedef struct {
@@ -174,7 +176,8 @@ void np_value_text(const np_field *f, const np_value *v, arc_buf *out);
 /* JSON in the file's form (durations "7d") or the server's (ns). */
 void np_value_json(const np_field *f, const np_value *v, bool server_form, arc_buf *out);
 void np_stream_free(np_stream *s);
-/* Fill s from a server stream config object. -1 with err on a bad config. */
+/* Fill s from a server stream config object. -1 with err on a bad config;
+ * either way s needs np_stream_free. */
 int np_stream_from_config(const arc_json *j, int config, np_stream *s, char *err,
                           size_t errlen);
 

@@ -9,17 +9,6 @@
 #define DEFAULT_SERVER "nats://127.0.0.1:4222"
 #define DEFAULT_MONITOR "http://127.0.0.1:8222"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) ARC_PRINTF(3, 4);
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* "host:4222" without a scheme means nats://host:4222. */
 static void with_scheme(const char *in, const char *scheme, char *out, size_t n)
 {
@@ -35,16 +24,16 @@ static int resolve_server(const np_options *o, np_target *t, arc_url *u, char *e
     const char *origin = o->server_origin ? o->server_origin : "NATS_URL";
     const char *in = o->server ? o->server : DEFAULT_SERVER;
     if (strchr(in, ','))
-        return fail(err, errlen, "%s: give one server URL, not a list", origin);
+        return arc_errf(err, errlen, "%s: give one server URL, not a list", origin);
     char full[1024], why[128];
     with_scheme(in, "nats", full, sizeof full);
     int bad = arc_url_parse(full, u, why, sizeof why);
     arc_wipe(full, sizeof full);
     if (bad)
-        return fail(err, errlen, "%s: %s", origin, why);
+        return arc_errf(err, errlen, "%s: %s", origin, why);
     if (strcmp(u->scheme, "nats") != 0 && strcmp(u->scheme, "tls") != 0)
-        return fail(err, errlen, "%s: scheme must be nats:// or tls://, not %s://", origin,
-                    u->scheme);
+        return arc_errf(err, errlen, "%s: scheme must be nats:// or tls://, not %s://", origin,
+                        u->scheme);
     if (!u->port)
         u->port = 4222;
     arc_url_hostport(u, t->target, sizeof t->target);
@@ -57,18 +46,18 @@ static int resolve_token(const np_options *o, np_target *t, const arc_url *u, ch
 {
     char why[600];
     if (o->token && o->token_file)
-        return fail(err, errlen, "give --token or --token-file, not both");
+        return arc_errf(err, errlen, "give --token or --token-file, not both");
     if (o->token) {
         if (arc_strlcpy(t->token, o->token, sizeof t->token) != 0)
-            return fail(err, errlen, "--token: the token is too long");
+            return arc_errf(err, errlen, "--token: the token is too long");
     } else if (o->token_file) {
         if (arc_read_secret_file(o->token_file, t->token, sizeof t->token, why, sizeof why) != 0)
-            return fail(err, errlen, "--token-file: %s", why);
+            return arc_errf(err, errlen, "--token-file: %s", why);
     } else if (u->user[0] && !u->has_pass) {
         arc_strlcpy(t->token, u->user, sizeof t->token); /* nats://TOKEN@host */
     } else if (!u->has_pass && arc_env("NATS_TOKEN")) {
         if (arc_strlcpy(t->token, arc_env("NATS_TOKEN"), sizeof t->token) != 0)
-            return fail(err, errlen, "NATS_TOKEN: the token is too long");
+            return arc_errf(err, errlen, "NATS_TOKEN: the token is too long");
     }
     return 0;
 }
@@ -77,14 +66,14 @@ static int resolve_user(np_target *t, const arc_url *u, char *err, size_t errlen
 {
     if (u->has_pass) {
         if (t->token[0])
-            return fail(err, errlen, "give a token or user:password in the URL, not both");
+            return arc_errf(err, errlen, "give a token or user:password in the URL, not both");
         arc_strlcpy(t->user, u->user, sizeof t->user);
         arc_strlcpy(t->pass, u->pass, sizeof t->pass);
     } else if (!t->token[0] && arc_env("NATS_USER")) {
         if (arc_strlcpy(t->user, arc_env("NATS_USER"), sizeof t->user) != 0 ||
             arc_strlcpy(t->pass, arc_env("NATS_PASSWORD") ? arc_env("NATS_PASSWORD") : "",
                         sizeof t->pass) != 0)
-            return fail(err, errlen, "NATS_USER / NATS_PASSWORD: too long");
+            return arc_errf(err, errlen, "NATS_USER / NATS_PASSWORD: too long");
     }
     return 0;
 }
@@ -96,10 +85,10 @@ static int resolve_creds(const np_options *o, np_target *t, char *err, size_t er
     if (!path)
         return 0;
     if (access(path, R_OK) != 0)
-        return fail(err, errlen, "%s: cannot read the credentials file: %s", origin,
-                    strerror(errno));
+        return arc_errf(err, errlen, "%s: cannot read the credentials file: %s", origin,
+                        strerror(errno));
     if (arc_strlcpy(t->creds, path, sizeof t->creds) != 0)
-        return fail(err, errlen, "%s: path is too long", origin);
+        return arc_errf(err, errlen, "%s: path is too long", origin);
     return 0;
 }
 
@@ -109,12 +98,12 @@ static int resolve_monitor(const np_options *o, np_target *t, char *err, size_t 
     arc_url u;
     with_scheme(o->monitor ? o->monitor : DEFAULT_MONITOR, "http", full, sizeof full);
     if (arc_url_parse(full, &u, why, sizeof why) != 0)
-        return fail(err, errlen, "--monitor: %s", why);
+        return arc_errf(err, errlen, "--monitor: %s", why);
     if (strcmp(u.scheme, "http") != 0 && strcmp(u.scheme, "https") != 0)
-        return fail(err, errlen, "--monitor: scheme must be http:// or https://, not %s://",
-                    u.scheme);
+        return arc_errf(err, errlen, "--monitor: scheme must be http:// or https://, not %s://",
+                        u.scheme);
     if (u.user[0] || u.has_pass)
-        return fail(err, errlen, "--monitor: the monitoring port takes no credentials");
+        return arc_errf(err, errlen, "--monitor: the monitoring port takes no credentials");
     arc_url_hostport(&u, t->mon_target, sizeof t->mon_target);
     size_t plen = strcspn(u.path, "?#");
     while (plen > 0 && u.path[plen - 1] == '/')

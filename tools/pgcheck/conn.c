@@ -48,7 +48,8 @@ static const char *strip_prefix(const char *m)
     return m;
 }
 
-void pgc_reason(const pgc_session *s, const char *msg, char *why, size_t n)
+/* libpq's message as a reason: first line, trimmed, secrets redacted. */
+static void reason(const pgc_session *s, const char *msg, char *why, size_t n)
 {
     const char *m = strip_prefix(msg && *msg ? msg : "unknown error");
     size_t len = strcspn(m, "\r\n"), o = 0;
@@ -66,7 +67,7 @@ void pgc_reason(const pgc_session *s, const char *msg, char *why, size_t n)
 
 static int conn_failed(pgc_session *s, char *why, size_t n)
 {
-    pgc_reason(s, s->conn ? PQerrorMessage(s->conn) : "out of memory", why, n);
+    reason(s, s->conn ? PQerrorMessage(s->conn) : "out of memory", why, n);
     return 1;
 }
 
@@ -191,7 +192,7 @@ int pgc_query(pgc_session *s, const char *sql, int nparams, const char *const *p
             PQclear(r);
     } while (r);
     if (!first || PQresultStatus(first) != PGRES_TUPLES_OK) {
-        pgc_reason(s, first ? PQresultErrorMessage(first) : PQerrorMessage(s->conn), why, n);
+        reason(s, first ? PQresultErrorMessage(first) : PQerrorMessage(s->conn), why, n);
         PQclear(first);
         return 1;
     }

@@ -26,11 +26,11 @@ static const char usage[] =
     "  must exist; every missing item is listed. An extension declared\n"
     "  {\"name\": \"vector\", \"optional\": true} that the server cannot provide is\n"
     "  a warning, not a failure. File format: docs/pgcheck.md.\n"
-    "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP
     "\n"
     "Examples:\n"
     "  pgcheck --dsn postgresql://arc@127.0.0.1:5432/arc --password-file /run/secrets/pg\n"
-    "  DATABASE_URL=postgres://arc@db/arc pgcheck --wait 60 schema schema.json\n";
+    "  DATABASE_URL=postgres://arc@db/arc pgcheck --wait 60 schema schema.json\n"
+    "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
 enum { OPT_DSN = ARC_OPT_FIRST_PROBE, OPT_PASSWORD_FILE };
 

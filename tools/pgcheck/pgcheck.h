@@ -7,7 +7,6 @@
  *   conn.c    connect and query under a hard deadline (non-blocking libpq)
  *   health.c  the health query: SELECT 1, version, recovery, transport
  *   spec.c    the declared schema file (JSON) and its validation
- *   jsonsyntax.c  strict JSON grammar check with line/column (jsmn is lax)
  *   schema.c  checking the declared schema against the server
  *   run.c     one check with --wait retries, and the verdict
  */
@@ -66,8 +65,6 @@ int pgc_connect(pgc_session *s, const pgc_params *p, const arc_deadline *dl,
 int pgc_query(pgc_session *s, const char *sql, int nparams,
               const char *const *params, const arc_deadline *dl,
               PGresult **res, char *why, size_t n);
-/* libpq's message as a reason: first line, trimmed, secrets redacted. */
-void pgc_reason(const pgc_session *s, const char *msg, char *why, size_t n);
 void pgc_close(pgc_session *s);
 
 /* ---- health (health.c) ---------------------------------------------------- */
@@ -102,8 +99,6 @@ int pgc_spec_load(pgc_spec *s, const char *path, char *err, size_t errlen);
 void pgc_spec_free(pgc_spec *s);
 /* Declared items: extensions + schemas + tables + columns. */
 int pgc_spec_count(const pgc_spec *s);
-
-/* Strict JSON syntax: 0, or -1 with "line L, column C: reason" (jsonsyntax.c). */
 
 /* ---- checking it (schema.c) ------------------------------------------------ */
 typedef struct {

@@ -104,11 +104,8 @@ int pgc_run(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec)
     else
         arc_buf_puts(&detail, why);
     json_extra(&r, &extra);
-    arc_result out = {.ok = res.rc == 0, .check = spec ? "schema" : "health",
-                      .target = r.s.target, .latency_ms = res.last_ms,
-                      .attempts = res.attempts, .detail = arc_buf_str(&detail),
-                      .json_extra = arc_buf_str(&extra)};
-    int rc = arc_report(&o->common, &out);
+    int rc = arc_report_retry(&o->common, &res, spec ? "schema" : "health", r.s.target,
+                              arc_buf_str(&detail), arc_buf_str(&extra));
     if (rc != 0 && !o->common.quiet && !o->common.json) {
         each_line(&r.f.missing, print_missing, "missing");
         each_line(&r.f.warnings, print_missing, "warning");
@@ -117,5 +114,5 @@ int pgc_run(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec)
     arc_buf_free(&detail);
     arc_buf_free(&extra);
     pgc_findings_free(&r.f);
-    return rc == 0 ? ARC_EXIT_OK : ARC_EXIT_FAIL;
+    return rc;
 }

@@ -183,7 +183,6 @@ static int split_table(const parse_ctx *c, int tok, pgc_table *t)
 static int parse_table_obj(const parse_ctx *c, int e, const char *what, pgc_table *t)
 {
     static const char *const keys[] = {"name", "columns", "why", NULL};
-    char why[PGC_WHY_LEN];
     int rc = only_keys(c, e, what, keys, "name, columns, why");
     int k = arc_json_get(c->j, e, "name");
     if (rc == 0 && k < 0)
@@ -192,8 +191,10 @@ static int parse_table_obj(const parse_ctx *c, int e, const char *what, pgc_tabl
         rc = split_table(c, k, t);
     if (rc == 0 && (k = arc_json_get(c->j, e, "columns")) >= 0)
         rc = parse_names(c, k, "columns", "column name", &t->columns, &t->ncolumns);
-    if (rc == 0 && (k = arc_json_get(c->j, e, "why")) >= 0)
+    if (rc == 0 && (k = arc_json_get(c->j, e, "why")) >= 0) {
+        char why[PGC_WHY_LEN]; /* checked, not kept: a note for readers of the file */
         rc = get_text(c, k, why, sizeof why, "\"why\"");
+    }
     return rc;
 }
 

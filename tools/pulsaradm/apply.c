@@ -118,17 +118,15 @@ static int tenant_clusters(apply_run *a, pa_strv *listed, const pa_strv **use, c
         return 0;
     if (read_list(a, "/admin/v2/clusters", listed, why, n) != 0)
         return -1;
-    if (listed->n == 0) {
-        arc_strlcpy(why, "GET /admin/v2/clusters lists no cluster; set \"allowedClusters\"", n);
-        return -1;
-    }
+    if (listed->n == 0)
+        return arc_errf(why, n, "GET /admin/v2/clusters lists no cluster; set \"allowedClusters\"");
     *use = listed;
     return 0;
 }
 
 static int create_tenant(apply_run *a, const char *tenant)
 {
-    char why[1024], path[PA_NAME_MAX + 32], detail[512];
+    char why[1024], path[PA_NAME_MAX + 32];
     pa_strv listed;
     pa_strv_init(&listed);
     const pa_strv *clusters;
@@ -143,6 +141,7 @@ static int create_tenant(apply_run *a, const char *tenant)
         if (call(a, "PUT", path, arc_buf_str(&body), why, sizeof why) != 0) {
             item(a, "tenant", tenant, ST_FAILED, why);
         } else if (a->r.status == 204 || a->r.status == 200 || a->r.status == 409) {
+            char detail[512];
             join(clusters, "allowed clusters ", detail, sizeof detail);
             a->tenant_new = a->r.status != 409;
             item(a, "tenant", tenant, a->tenant_new ? ST_CREATED : ST_EXISTS,
@@ -244,8 +243,7 @@ static int listed_in_namespace(apply_run *a, const pa_topic *t, const char *full
 static int read_partitions(apply_run *a, const pa_topic *t, const char *full, const char *path,
                            long *have, char *why, size_t n)
 {
-    arc_json j;
-    long long v = -1;
+    long v = -1;
     *have = -1;
     if (call(a, "GET", path, NULL, why, n) != 0)
         return -1;
@@ -255,21 +253,12 @@ static int read_partitions(apply_run *a, const pa_topic *t, const char *full, co
         pa_describe(a->x, "GET", path, &a->r, why, n);
         return -1;
     }
-    if (pa_reply_json(a->x, "GET", path, &a->r, &j, why, n) != 0)
+    if (pa_reply_partitions(a->x, path, &a->r, &v, why, n) != 0)
         return -1;
-    int ok = arc_json_int(&j, arc_json_get(&j, 0, "partitions"), &v) == 0 && v >= 0;
-    arc_json_free(&j);
-    if (!ok) {
-        char shown[96];
-        pa_reply_snippet(&a->r, shown, sizeof shown);
-        arc_snprintf(why, n, "GET %s: unexpected reply (want {\"partitions\":N}): %s", path, shown);
-        pa_scrub(a->x, why, n);
-        return -1;
-    }
     bool found = true;
     if (v == 0 && listed_in_namespace(a, t, full, &found, why, n) != 0)
         return -1;
-    *have = v == 0 && !found ? -1 : (long)v;
+    *have = v == 0 && !found ? -1 : v;
     return 0;
 }
 

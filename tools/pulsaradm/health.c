@@ -59,14 +59,7 @@ static int run_check(pa_ctx *x, const char *check, bool report_ok)
     if (res.rc == ARC_EXIT_OK && !report_ok)
         return ARC_EXIT_OK;
     arc_snprintf(extra, sizeof extra, ",\"http_status\":%ld", h.status);
-    arc_result out = {.ok = res.rc == ARC_EXIT_OK,
-                      .check = check,
-                      .target = x->target,
-                      .latency_ms = res.last_ms,
-                      .attempts = res.attempts,
-                      .detail = why,
-                      .json_extra = extra};
-    return arc_report(&x->c, &out);
+    return arc_report_retry(&x->c, &res, check, x->target, why, extra);
 }
 
 int pa_cmd_health(pa_ctx *x, const char *check)

@@ -2,7 +2,8 @@
  * so every request reuses one keep-alive TCP connection. */
 #include "pulsaradm.h"
 
-#include <curl/curl.h>
+#include "arc_curl.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,30 +42,6 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
     return b->oom ? 0 : n;
 }
 
-/* Build one header list; the Authorization line holds the token. */
-static struct curl_slist *headers(const char *token, bool with_body)
-{
-    struct curl_slist *l = curl_slist_append(NULL, "Accept: application/json");
-    if (l && with_body) {
-        l = curl_slist_append(l, "Content-Type: application/json");
-        l = l ? curl_slist_append(l, "Expect:") : NULL;
-    }
-    if (l && token) {
-        arc_buf auth;
-        arc_buf_init(&auth);
-        arc_buf_printf(&auth, "Authorization: Bearer %s", token);
-        struct curl_slist *t = auth.oom ? NULL : curl_slist_append(l, auth.s);
-        arc_wipe(auth.s, auth.len);
-        arc_buf_free(&auth);
-        if (!t) {
-            curl_slist_free_all(l);
-            return NULL;
-        }
-        l = t;
-    }
-    return l;
-}
-
 /* Wipe the token out of a header list before handing it back. */
 static void free_headers(struct curl_slist *l)
 {
@@ -73,15 +50,33 @@ static void free_headers(struct curl_slist *l)
     curl_slist_free_all(l);
 }
 
-static void set_protocols(CURL *c)
+/* Append one line (line NULL: out of memory); on failure the whole list is
+ * freed and NULL returned, so no half-built list leaks. */
+static struct curl_slist *add_line(struct curl_slist *l, const char *line)
 {
-#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
+    struct curl_slist *next = line ? curl_slist_append(l, line) : NULL;
+    if (!next)
+        free_headers(l);
+    return next;
+}
+
+/* Build one header list; the Authorization line holds the token. */
+static struct curl_slist *headers(const char *token, bool with_body)
+{
+    struct curl_slist *l = add_line(NULL, "Accept: application/json");
+    if (l && with_body)
+        l = add_line(l, "Content-Type: application/json");
+    if (l && with_body)
+        l = add_line(l, "Expect:");
+    if (l && token) {
+        arc_buf auth;
+        arc_buf_init(&auth);
+        arc_buf_printf(&auth, "Authorization: Bearer %s", token);
+        l = add_line(l, auth.oom ? NULL : auth.s);
+        arc_wipe(auth.s, auth.len);
+        arc_buf_free(&auth);
+    }
+    return l;
 }
 
 pa_http *pa_http_open(const char *base, const char *token, char *err, size_t errlen)
@@ -99,14 +94,11 @@ pa_http *pa_http_open(const char *base, const char *token, char *err, size_t err
         return NULL;
     }
     CURL *c = h->curl;
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    arc_curl_setup(c, PA_PROG, h->errbuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L); /* 307 to the owner broker */
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, PA_PROG "/" ARC_VERSION);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-    set_protocols(c);
     return h;
 }
 
@@ -146,31 +138,13 @@ static void set_request(pa_http *h, const char *method, const char *body)
 /* A transport failure as a short phrase (no URL, no secret). */
 static void transport_error(const pa_http *h, CURLcode rc, long timeout_ms, pa_reply *r)
 {
-    const char *detail = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
-    switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT:
+    if (rc == CURLE_OPERATION_TIMEDOUT)
         arc_snprintf(r->err, sizeof r->err, "no reply within %.1f s (timeout)",
                      (double)timeout_ms / 1000.0);
-        break;
-    case CURLE_COULDNT_CONNECT: {
-        long os = 0; /* errno of connect(): "Connection refused" says it best */
-        curl_easy_getinfo(h->curl, CURLINFO_OS_ERRNO, &os);
-        arc_snprintf(r->err, sizeof r->err, "cannot connect: %s",
-                     os ? strerror((int)os) : detail);
-        break;
-    }
-    case CURLE_COULDNT_RESOLVE_HOST:
-        arc_snprintf(r->err, sizeof r->err, "cannot resolve the host: %s", detail);
-        break;
-    case CURLE_GOT_NOTHING:
-        arc_strlcpy(r->err, "the server closed the connection without a reply", sizeof r->err);
-        break;
-    case CURLE_WRITE_ERROR:
+    else if (rc == CURLE_WRITE_ERROR) /* on_data refused the body */
         arc_strlcpy(r->err, "reply too large (over 16 MiB)", sizeof r->err);
-        break;
-    default:
-        arc_snprintf(r->err, sizeof r->err, "%s", detail);
-    }
+    else
+        arc_curl_error(h->curl, rc, h->errbuf, r->err, sizeof r->err);
 }
 
 int pa_http_do(pa_http *h, const char *method, const char *path, const char *body,
@@ -178,21 +152,16 @@ int pa_http_do(pa_http *h, const char *method, const char *path, const char *bod
 {
     pa_reply_free(r);
     long left = arc_deadline_left_ms(dl);
-    if (left <= 0) {
-        arc_strlcpy(r->err, "timed out (--timeout reached)", sizeof r->err);
-        return -1;
-    }
+    if (left <= 0)
+        return arc_errf(r->err, sizeof r->err, "timed out (--timeout reached)");
     char url[2048];
-    if (arc_snprintf(url, sizeof url, "%s%s", h->base, path) != 0) {
-        arc_strlcpy(r->err, "URL too long", sizeof r->err);
-        return -1;
-    }
+    if (arc_snprintf(url, sizeof url, "%s%s", h->base, path) != 0)
+        return arc_errf(r->err, sizeof r->err, "URL too long");
     CURL *c = h->curl;
     h->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, left);
+    arc_curl_timeout(c, left);
     set_request(h, method, body);
     CURLcode rc = curl_easy_perform(c);
     long conns = 0;

@@ -124,22 +124,12 @@ static void topic_out(lister *l, arc_buf *extra, const char *name, long partitio
 static int partition_count(lister *l, const char *topic, long *n)
 {
     char path[PA_NAME_MAX * 4];
-    arc_json j;
-    long long v = -1;
     arc_snprintf(path, sizeof path, "/admin/v2/persistent/%s/partitions", topic + 13);
     if (pa_http_do(l->x->http, "GET", path, NULL, &l->dl, &l->r) != 0 || l->r.status != 200) {
         pa_describe(l->x, "GET", path, &l->r, l->why, sizeof l->why);
         return -1;
     }
-    if (pa_reply_json(l->x, "GET", path, &l->r, &j, l->why, sizeof l->why) != 0)
-        return -1;
-    int rc = arc_json_int(&j, arc_json_get(&j, 0, "partitions"), &v) == 0 && v >= 0 ? 0 : -1;
-    arc_json_free(&j);
-    if (rc != 0)
-        arc_snprintf(l->why, sizeof l->why, "GET %s: unexpected reply (want {\"partitions\":N})",
-                     path);
-    *n = (long)v;
-    return rc;
+    return pa_reply_partitions(l->x, path, &l->r, n, l->why, sizeof l->why);
 }
 
 /* Partitioned topics with their counts, then the non-partitioned ones. */
@@ -147,10 +137,8 @@ static int topics_out(lister *l, const pa_strv *parted, const pa_strv *all, arc_
 {
     for (size_t i = 0; i < parted->n; i++) {
         long n = 0;
-        if (strncmp(parted->v[i], "persistent://", 13) != 0) {
-            arc_snprintf(l->why, sizeof l->why, "unexpected topic name '%.200s'", parted->v[i]);
-            return -1;
-        }
+        if (strncmp(parted->v[i], "persistent://", 13) != 0)
+            return arc_errf(l->why, sizeof l->why, "unexpected topic name '%.200s'", parted->v[i]);
         if (partition_count(l, parted->v[i], &n) != 0)
             return -1;
         topic_out(l, extra, parted->v[i], n);

@@ -30,12 +30,9 @@ static const char usage[] =
     "                       the process list: prefer --token-file)\n"
     "      --token-file F   read the token from the first line of F\n"
     "\n"
-    ARC_COMMON_HELP
-    "\n"
     "--timeout bounds the whole command (every request of an apply). With --wait,\n"
     "apply and the listings first wait until health answers 'ok'.\n"
-    "\n"
-    ARC_EXIT_HELP;
+    "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
 enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE };
 
@@ -82,10 +79,13 @@ static void parse_options(arc_common *c, options *o, int argc, char **argv)
 static void resolve_url(const arc_common *c, options *o, pa_ctx *x)
 {
     char err[256];
-    const char *url = o->url ? o->url : arc_env("PULSAR_ADMIN_URL");
-    url = url ? url : PA_DEFAULT_URL;
-    const char *from = o->url ? "--admin-url" : arc_env("PULSAR_ADMIN_URL") ? "PULSAR_ADMIN_URL"
-                                                                            : "default URL";
+    const char *url = o->url, *from = "--admin-url";
+    if (!url && (url = arc_env("PULSAR_ADMIN_URL")) != NULL)
+        from = "PULSAR_ADMIN_URL";
+    if (!url) {
+        url = PA_DEFAULT_URL;
+        from = "default URL";
+    }
     if (arc_url_parse(url, &o->parsed, err, sizeof err) != 0)
         arc_usage_error(c, "%s: %s", from, err);
     if (strcmp(o->parsed.scheme, "http") != 0 && strcmp(o->parsed.scheme, "https") != 0)

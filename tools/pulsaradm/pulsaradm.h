@@ -67,6 +67,10 @@ void pa_describe(const pa_ctx *x, const char *method, const char *path,
 /* Parse a JSON reply; on garbage writes "METHOD PATH: reply is not JSON ..." */
 int pa_reply_json(const pa_ctx *x, const char *method, const char *path,
                   const pa_reply *r, arc_json *j, char *why, size_t n);
+/* The N of a GET .../partitions reply {"partitions":N}. 0 ok; -1 with
+ * "GET PATH: unexpected reply ..." in why. */
+int pa_reply_partitions(const pa_ctx *x, const char *path, const pa_reply *r, long *n,
+                        char *why, size_t whylen);
 /* The start of a reply body, quoted and on one line: 'abc...' */
 void pa_reply_snippet(const pa_reply *r, char *out, size_t cap);
 /* Remove every secret of the run from a message, in place. */

@@ -159,6 +159,27 @@ int pa_reply_json(const pa_ctx *x, const char *method, const char *path,
     return -1;
 }
 
+int pa_reply_partitions(const pa_ctx *x, const char *path, const pa_reply *r, long *n,
+                        char *why, size_t whylen)
+{
+    arc_json j;
+    long long v = -1;
+    if (pa_reply_json(x, "GET", path, r, &j, why, whylen) != 0)
+        return -1;
+    bool ok = arc_json_int(&j, arc_json_get(&j, 0, "partitions"), &v) == 0 && v >= 0;
+    arc_json_free(&j);
+    if (!ok) {
+        char shown[96];
+        pa_reply_snippet(r, shown, sizeof shown);
+        arc_snprintf(why, whylen, "GET %s: unexpected reply (want {\"partitions\":N}): %s",
+                     path, shown);
+        pa_scrub(x, why, whylen);
+        return -1;
+    }
+    *n = (long)v;
+    return 0;
+}
+
 int pa_reply_strv(const pa_ctx *x, const char *method, const char *path,
                   const pa_reply *r, pa_strv *s, char *why, size_t n)
 {

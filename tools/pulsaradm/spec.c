@@ -192,8 +192,8 @@ static int get_topic(parser *p, int tok, int k)
     if (!arc_json_is(&p->j, tok, JSMN_OBJECT))
         return fail_at(p, tok, "%s: must be an object {\"name\": ..., \"partitions\": N}", field);
     pa_topic t = {.partitions = 0};
-    int name = -1, parts = -1, rc = 0;
-    for (int i = tok + 1; rc == 0 && i < arc_json_next(&p->j, tok); i = arc_json_next(&p->j, i + 1)) {
+    int name = -1, parts = -1, rc;
+    for (int i = tok + 1; i < arc_json_next(&p->j, tok); i = arc_json_next(&p->j, i + 1)) {
         if (arc_json_eq(&p->j, i, "name") && name < 0)
             name = i + 1;
         else if (arc_json_eq(&p->j, i, "partitions") && parts < 0)

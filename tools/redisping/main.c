@@ -93,19 +93,7 @@ int main(int argc, char *argv[])
 
     rp_check check = {.opts = &opts, .target = &target};
     arc_buf_init(&check.json);
-    char why[1024];
-    arc_retry_result res = arc_retry(&opts.common, rp_attempt, &check, why, sizeof why);
-
-    arc_result r = {
-        .ok = res.rc == ARC_EXIT_OK,
-        .check = "ping",
-        .target = target.target,
-        .latency_ms = res.last_ms,
-        .attempts = res.attempts,
-        .detail = why,
-        .json_extra = check.json.len ? arc_buf_str(&check.json) : NULL,
-    };
-    int rc = arc_report(&opts.common, &r);
+    int rc = arc_run_check(&opts.common, "ping", target.target, rp_attempt, &check, &check.json);
     arc_buf_free(&check.json);
     arc_wipe(&target, sizeof target);
     return rc;

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static void test_url(void)
 {
@@ -56,7 +57,7 @@ static void test_backoff(void)
 {
     arc_backoff b;
     arc_backoff_init(&b, 2.0, 30.0, 0.0, 42);
-    double want[] = {2, 4, 8, 16, 30, 30};
+    const double want[] = {2, 4, 8, 16, 30, 30};
     int good = 1;
     for (int i = 0; i < 6; i++)
         good &= fabs(arc_backoff_next(&b) - want[i]) < 1e-9;
@@ -160,6 +161,79 @@ static void test_buf(void)
     OK(arc_strlcpy(small, "abcdef", sizeof small) == -1 && strcmp(small, "abc") == 0,
        "strlcpy truncates and reports it");
     OK(arc_snprintf(small, sizeof small, "%d", 12) == 0, "snprintf fits");
+    char err[16];
+    OK(arc_errf(err, sizeof err, "port %d is bad", 99999) == -1 &&
+           strcmp(err, "port 99999 is b") == 0, "errf formats, truncates and returns -1");
+}
+
+/* An attempt that fails `failures` times with `code`, then succeeds. */
+typedef struct {
+    int calls, failures, code;
+} flaky;
+
+static int flaky_attempt(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
+{
+    flaky *f = ctx;
+    (void)dl;
+    if (++f->calls <= f->failures) {
+        arc_snprintf(why, whylen, "down (call %d)", f->calls);
+        return f->code;
+    }
+    arc_strlcpy(why, "up", whylen);
+    return ARC_EXIT_OK;
+}
+
+/* arc_run_check with its stdout captured into out. */
+static int run_captured(const arc_common *c, flaky *f, const arc_buf *extra, char *out, size_t n)
+{
+    fflush(stdout);
+    FILE *tmp = tmpfile();
+    int saved = dup(STDOUT_FILENO);
+    if (!tmp || saved < 0 || dup2(fileno(tmp), STDOUT_FILENO) < 0)
+        return -1;
+    int rc = arc_run_check(c, "ping", "127.0.0.1:1", flaky_attempt, f, extra);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    rewind(tmp);
+    size_t k = fread(out, 1, n - 1, tmp);
+    out[k] = '\0';
+    fclose(tmp);
+    return rc;
+}
+
+static void test_run_check(void)
+{
+    arc_common c;
+    arc_common_init(&c, "probe", "usage\n");
+    c.tty = false; /* no progress line */
+    char out[512];
+    arc_buf extra;
+    arc_buf_init(&extra);
+    arc_buf_puts(&extra, ",\"x\":1");
+
+    flaky once = {0, 1, ARC_EXIT_FAIL};
+    OK(run_captured(&c, &once, NULL, out, sizeof out) == 1 && once.calls == 1,
+       "without --wait: one attempt, exit 1");
+    const char *line = "probe FAIL ping 127.0.0.1:1: down (call 1) (";
+    OK(strncmp(out, line, strlen(line)) == 0 && !strstr(out, "attempts"),
+       "one verdict line: %.*s", (int)strcspn(out, "\n"), out);
+
+    flaky twice = {0, 2, ARC_EXIT_FAIL};
+    c.wait = 5;
+    c.json = true;
+    OK(run_captured(&c, &twice, &extra, out, sizeof out) == 0 && twice.calls == 3,
+       "--wait retries until healthy, exit 0");
+    OK(strstr(out, "\"ok\":true") && strstr(out, "\"attempts\":3") &&
+           strstr(out, "\"detail\":\"up\",\"x\":1}\n"),
+       "--json: one object with attempts, detail and the extra keys: %.*s",
+       (int)strcspn(out, "\n"), out);
+
+    flaky final = {0, 1, 3};
+    c.quiet = true;
+    OK(run_captured(&c, &final, NULL, out, sizeof out) == 1 && final.calls == 1 && !out[0],
+       "a code other than 1 stops --wait at once, is reported as 1, -q prints nothing");
+    arc_buf_free(&extra);
 }
 
 int main(void)
@@ -171,5 +245,6 @@ int main(void)
     test_numbers();
     test_json();
     test_buf();
+    test_run_check();
     return tap_done();
 }
