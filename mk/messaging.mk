@@ -6,14 +6,14 @@ MESSAGING := flash strange sonic
 
 .PHONY: messaging-up messaging-down messaging-health messaging-logs messaging-help
 messaging-up: ## Create arc_platform_net if missing, start flash, strange, sonic; wait until healthy
-	@$(SVC) up $(MESSAGING)
+	@ARC_PROFILE_UP=1 $(SVC) up $(MESSAGING)
 
 messaging-down: ## Stop flash, strange and sonic (volumes kept)
 	@$(SVC) down $(MESSAGING)
 
 messaging-health: ## Check all three with their probes; non-zero naming every failing one
 	@$(call probes,natsprobe pulsaradm redisping)
-	@$(SVC) health $(MESSAGING)
+	@ARC_PROFILE_UP=1 $(SVC) health $(MESSAGING)
 
 messaging-logs: ## Logs of all three at once, prefixed (FOLLOW=1 follows, LOGS_TAIL=N lines)
 	@$(SVC) logs $(MESSAGING)

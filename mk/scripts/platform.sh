@@ -50,6 +50,8 @@ do_up() {
             say "$o: bootstrap not available yet (no 'make $o-up' target)"
         fi
     done
+    say ""
+    do_status
 }
 
 # over_services ACTION: svc.sh ACTION over the profile's services (one-shots have none).
@@ -152,6 +154,7 @@ do_env() {
 [ $# -eq 1 ] || die "usage: platform.sh up|down|health|status|ps|logs|info|clean|validate|env"
 case "$1" in
 up | status | info | clean | validate | env) "do_$1" ;;
-down | health | ps | logs) over_services "$1" ;;
+health) ARC_PROFILE_UP=1 over_services health ;;
+down | ps | logs) over_services "$1" ;;
 *) die "platform.sh: unknown action '$1'" ;;
 esac

@@ -9,8 +9,9 @@
 #   nats   -> NATS_URL                      flash
 #   pulsar -> PULSAR_ADMIN_URL              strange
 #   redis  -> REDIS_URL                     sonic
-# Under the native runtime Pulsar runs only with PULSAR_HOME; without it the
-# pulsar phase is skipped and the result says why. Then runs bootstrap.sh.
+# When the runtime reports strange "not started" (natively, Pulsar runs only with
+# PULSAR_HOME) the pulsar phase is skipped and the result says why. Then runs
+# bootstrap.sh.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../../mk/scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../mk/scripts/lib.sh"
@@ -35,7 +36,6 @@ phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(sql nats pulsar redis)
 run=()
 skip=""
-resolve_runtime
 for ph in "${phases[@]}"; do
     case "$ph" in
     sql)
@@ -44,9 +44,12 @@ for ph in "${phases[@]}"; do
         export DATABASE_URL PGPASSWORD ;;
     nats) : "${NATS_URL:=$(url_of flash client)}"; export NATS_URL ;;
     pulsar)
-        if [ "$ARC_RUNTIME_RESOLVED" = native ] && [ -z "${PULSAR_HOME:-}" ] && [ -z "${PULSAR_ADMIN_URL:-}" ]; then
-            skip="pulsar|strange is not running: the native runtime starts Pulsar only with PULSAR_HOME set (or use Docker)"
-            continue
+        if [ -z "${PULSAR_ADMIN_URL:-}" ]; then
+            # the runtime says when it cannot run Pulsar here (natively without PULSAR_HOME)
+            state=$("$SCRIPTS/svc.sh" status strange 2>/dev/null | awk -F'\t' '$1 == "strange" { print $3; exit }') || state=""
+            case "$state" in
+            "not started"*) skip="pulsar|strange $state"; continue ;;
+            esac
         fi
         : "${PULSAR_ADMIN_URL:=$(url_of strange admin)}"; export PULSAR_ADMIN_URL ;;
     redis) : "${REDIS_URL:=$(url_of sonic redis)}"; export REDIS_URL ;;

@@ -54,11 +54,11 @@ calls_are "sonic-build/up/down/logs/status/shell go to the runtime" \
 kmake messaging-up >/dev/null
 kmake messaging-down >/dev/null
 kmake messaging-logs >/dev/null
-calls_are "messaging-up/down/logs: flash, strange, sonic" $'up flash strange sonic\ndown flash strange sonic\nlogs flash strange sonic'
+calls_are "messaging-up/down/logs: flash, strange, sonic (up as a group)" $'up flash strange sonic (profile)\ndown flash strange sonic\nlogs flash strange sonic'
 
 check_cmd "make up: the profile's services, dependencies first" 0 'cortex: bootstrap not available yet' kmake up
-calls_are "make up starts oracle (cortex's dependency) with flash, strange, sonic, as a profile" \
-    'up oracle flash strange sonic (profile)'
+calls_are "make up starts oracle (cortex's dependency) with flash, strange, sonic, as a profile, then shows the status table" \
+    $'up oracle flash strange sonic (profile)\nstatus oracle flash strange sonic'
 cat >"$KIT/services/cortex/cortex.mk" <<'EOF'
 .PHONY: cortex-up
 cortex-up: ; @echo "BOOTSTRAP RAN after: $$(tail -n 1 $$ARC_TEST_CALLS)"
