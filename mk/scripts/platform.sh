@@ -9,6 +9,8 @@
 #
 # Services go through svc.sh (and so the runtime); one-shots (kind: oneshot, e.g.
 # cortex) run last through their own make target <codename>-up, when it exists.
+# A service may add steps around the platform's up/down with the make targets
+# <codename>-after-up and <codename>-before-down.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,6 +45,7 @@ do_up() {
     say "profile $(profile_name): ${services[*]-} ${MEMBERS[*]-}"
     # A whole profile: a runtime may skip what it cannot run here, saying why.
     [ ${#services[@]} -eq 0 ] || ARC_PROFILE_UP=1 svc up "${services[@]}"
+    hooks after-up "${services[@]+"${services[@]}"}"
     for o in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do
         if has_target "$o-up"; then
             "${ARC_MAKE:-make}" -C "$ARC_ROOT" "$o-up"
@@ -52,6 +55,23 @@ do_up() {
     done
     say ""
     do_status
+}
+
+# hooks WHEN CODENAME...: run `make <codename>-WHEN` for each service that defines it
+# (e.g. friday-after-up starts the metrics exporters beside the other services).
+hooks() {
+    local when=$1 c
+    shift
+    for c in "$@"; do
+        if has_target "$c-$when"; then "${ARC_MAKE:-make}" -C "$ARC_ROOT" "$c-$when"; fi
+    done
+}
+
+do_down() {
+    members service
+    [ ${#MEMBERS[@]} -gt 0 ] || { say "profile $(profile_name) has no services"; return 0; }
+    hooks before-down "${MEMBERS[@]}"
+    svc down "${MEMBERS[@]}"
 }
 
 # over_services ACTION: svc.sh ACTION over the profile's services (one-shots have none).
@@ -153,8 +173,8 @@ do_env() {
 
 [ $# -eq 1 ] || die "usage: platform.sh up|down|health|status|ps|logs|info|clean|validate|env"
 case "$1" in
-up | status | info | clean | validate | env) "do_$1" ;;
+up | down | status | info | clean | validate | env) "do_$1" ;;
 health) ARC_PROFILE_UP=1 over_services health ;;
-down | ps | logs) over_services "$1" ;;
+ps | logs) over_services "$1" ;;
 *) die "platform.sh: unknown action '$1'" ;;
 esac

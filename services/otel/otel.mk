@@ -17,6 +17,13 @@ otel-up: ## Start SigNoz and the collector (creates arc_platform_net), wait for 
 	@$(SVC) up friday
 	@$(OTEL_STACK) exporters up
 
+.PHONY: friday-after-up friday-before-down
+friday-after-up: ## (make up PROFILE=reason runs it) start the services' metrics exporters
+	@$(OTEL_STACK) exporters up
+
+friday-before-down: ## (make down PROFILE=reason runs it) remove the metrics exporters
+	@$(OTEL_STACK) exporters down
+
 .PHONY: otel-down
 otel-down: ## Stop the exporters and the whole SigNoz stack (keeps the data volumes)
 	@$(OTEL_STACK) exporters down

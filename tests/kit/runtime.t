@@ -65,6 +65,18 @@ cortex-up: ; @echo "BOOTSTRAP RAN after: $$(tail -n 1 $$ARC_TEST_CALLS)"
 EOF
 check_cmd "make up runs 'make cortex-up' last, when it exists" 0 'BOOTSTRAP RAN after: up oracle flash strange sonic \(profile\)' kmake up
 rm -f "$KIT/services/cortex/cortex.mk"
+cat >"$KIT/services/cache/hooks.mk" <<'EOF'
+.PHONY: sonic-after-up sonic-before-down
+sonic-after-up: ; @echo "AFTER-UP HOOK after: $$(tail -n 1 $$ARC_TEST_CALLS)"
+sonic-before-down: ; @echo "BEFORE-DOWN HOOK, calls so far: $$(wc -l <$$ARC_TEST_CALLS)"
+EOF
+: >"$calls"
+check_cmd "make up runs <codename>-after-up once the services are up" 0 \
+    'AFTER-UP HOOK after: up oracle flash strange sonic \(profile\)' kmake up
+: >"$calls"
+check_cmd "make down runs <codename>-before-down before stopping anything" 0 \
+    'BEFORE-DOWN HOOK, calls so far: 0' kmake down
+rm -f "$KIT/services/cache/hooks.mk"
 : >"$calls"
 kmake down >/dev/null
 kmake ps >/dev/null
