@@ -17,9 +17,10 @@ test: ## Run every test (installs missing packages first when root)
 	$(PROVE_ENV) $(PROVE) $(PROVE_FLAGS) -r $(TESTS)
 
 .PHONY: test-build
-test-build: ## Build what the tests run: probes (release and ASan+UBSan) and unit tests
+test-build: ## Build what the tests run: probes (release and ASan+UBSan) and unit tests; the probes with clang too
 	@$(MAKE) tools tools-unit
 	@$(MAKE) tools tools-unit SAN=asan
+	@if command -v clang >/dev/null; then $(MAKE) tools CC=clang; else echo "test-build: clang not installed: clang build skipped"; fi
 
 .PHONY: test-unit
 test-unit: test-build ## Unit tests of the probe core

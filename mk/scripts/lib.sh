@@ -48,13 +48,28 @@ docker_answers() {
     command -v docker >/dev/null 2>&1 && timeout 20 docker info >/dev/null 2>&1
 }
 
+# docker_images_reachable: the service images are built here already, or a registry
+# answers for an upstream base image (so `compose build` can pull it). Without
+# either, a docker `make up` could only fail.
+docker_images_reachable() {
+    docker image inspect arc-flash:latest >/dev/null 2>&1 && return 0
+    timeout 15 docker manifest inspect "${ARC_FLASH_BASE_IMAGE:-nats:2.10-alpine}" >/dev/null 2>&1
+}
+
 # resolve_runtime: ARC_RUNTIME (auto|docker|native) -> ARC_RUNTIME_RESOLVED (exported,
 # so nested calls do not ask Docker again).
 resolve_runtime() {
     [ -z "${ARC_RUNTIME_RESOLVED:-}" ] || return 0
     case "${ARC_RUNTIME:-auto}" in
     auto)
-        if docker_answers; then ARC_RUNTIME_RESOLVED=docker; else ARC_RUNTIME_RESOLVED=native; fi ;;
+        if ! docker_answers; then
+            ARC_RUNTIME_RESOLVED=native
+        elif docker_images_reachable; then
+            ARC_RUNTIME_RESOLVED=docker
+        else
+            ARC_RUNTIME_RESOLVED=native
+            warn "runtime: Docker answers, but the kit's images are not built and no registry answers for the upstream images: using the native runtime (ARC_RUNTIME=docker to insist)"
+        fi ;;
     docker)
         docker_answers || die "ARC_RUNTIME=docker, but no Docker engine answers ('docker info' failed): start Docker, or use ARC_RUNTIME=native"
         ARC_RUNTIME_RESOLVED=docker ;;

@@ -172,6 +172,8 @@ do_env() {
 }
 
 [ $# -eq 1 ] || die "usage: platform.sh up|down|health|status|ps|logs|info|clean|validate|env"
+# once, here: the scripts this one calls inherit the answer
+case "$1" in validate | env) ;; *) resolve_runtime ;; esac
 case "$1" in
 up | down | status | info | clean | validate | env) "do_$1" ;;
 health) ARC_PROFILE_UP=1 over_services health ;;

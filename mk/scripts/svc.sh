@@ -42,6 +42,7 @@ shift
 # Only an explicit "not started" row skips a service: when the runtime cannot
 # say, every service is checked.
 if [ "$action" = health ] && [ "${ARC_PROFILE_UP:-}" = 1 ]; then
+    resolve_runtime
     rows=$("$(runtime_script)" status "$@" 2>/dev/null) || rows=""
     keep=()
     for c in "$@"; do
