@@ -37,10 +37,11 @@ action=$1
 shift
 
 # A whole profile or group (ARC_PROFILE_UP=1): the runtime may leave out what it
-# cannot run here (e.g. strange natively without PULSAR_HOME); health skips those,
-# saying why, instead of failing on them.
-# Only an explicit "not started" row skips a service: when the runtime cannot
-# say, every service is checked.
+# cannot run here (e.g. strange natively without PULSAR_HOME). Such a service is
+# still checked (something else may serve its port), but when it does not answer
+# it is reported as not started, with the runtime's reason, instead of failing the
+# group. Only an explicit "not started" row does this: when the runtime cannot
+# say, every service counts.
 if [ "$action" = health ] && [ "${ARC_PROFILE_UP:-}" = 1 ]; then
     resolve_runtime
     rows=$("$(runtime_script)" status "$@" 2>/dev/null) || rows=""
@@ -48,7 +49,8 @@ if [ "$action" = health ] && [ "${ARC_PROFILE_UP:-}" = 1 ]; then
     for c in "$@"; do
         state=$(awk -F'\t' -v c="$c" '$1 == c { print $3; exit }' <<<"$rows")
         case "$state" in
-        "not started"*) say "$c: $state — not checked" ;;
+        "not started"*)
+            if out=$("$SCRIPTS/health.sh" "$c" 2>&1); then say "$out"; else say "$c: $state — not checked"; fi ;;
         *) keep+=("$c") ;;
         esac
     done

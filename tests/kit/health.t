@@ -78,6 +78,16 @@ start_redis --appendonly yes
 export ARC_SONIC_PORT=$REDIS_PORT
 ARC_STRANGE_ADMIN_PORT=$(dead_port)
 export ARC_STRANGE_ADMIN_PORT
+# Natively, strange runs only with PULSAR_HOME: without it a group check names it
+# "not started" (with the reason) instead of failing on it.
+check_cmd "make messaging-health, strange not runnable natively -> 0, strange named as not started" 0 \
+    "strange: not started: PULSAR_HOME is not set.* — not checked" env -u PULSAR_HOME make -C "$ARC_ROOT" -s messaging-health
+# With a Pulsar distribution to run, a strange that does not answer counts.
+mkdir -p "$TEST_TMP/pulsar/bin" "$TEST_TMP/pulsar/conf"
+printf '#!/bin/sh\nexit 1\n' >"$TEST_TMP/pulsar/bin/pulsar"
+chmod +x "$TEST_TMP/pulsar/bin/pulsar"
+: >"$TEST_TMP/pulsar/conf/standalone.conf"
+export PULSAR_HOME=$TEST_TMP/pulsar
 check_cmd "make messaging-health with strange down -> non-zero, naming strange only" 2 \
     "strange \\(pulsar\\) unhealthy" rmake messaging-health
 like "$OUT" "flash \\(nats\\) healthy" "... flash is checked and healthy"
