@@ -136,3 +136,52 @@ confirm() {
     esac
     die "$what: cancelled, nothing removed"
 }
+
+# ---- waiting until healthy (both runtimes) ------------------------------------------
+# wait_all CHECK CODENAME...: bounded wait with progress. Once a second, for each
+# service still pending, `CHECK CODENAME ELAPSED LIMIT` answers 0 (healthy; it has
+# said so), 1 (failed for good, or past LIMIT; it has said why) or 2 (not yet; it
+# sets WAIT_STATE, a word for the progress line). LIMIT is ARC_UP_TIMEOUT, else the
+# service's up_timeout. The progress line is rewritten in place on a terminal, and
+# otherwise printed when it changes or every 15 s; CHECK calls wait_say / wait_warn
+# so its messages do not land on the progress line.
+WAIT_TTY=0
+wait_say() { [ "$WAIT_TTY" = 0 ] || printf '\r\033[K'; say "$@"; }
+wait_warn() { [ "$WAIT_TTY" = 0 ] || printf '\r\033[K'; warn "$@"; }
+wait_all() {
+    local check=$1
+    shift
+    local -A limit=()
+    local pending=("$@") t0=$SECONDS c rc next line last="" printed=$SECONDS
+    for c in "$@"; do
+        load_service "$c"
+        limit[$c]=${ARC_UP_TIMEOUT:-$SVC_UP_TIMEOUT}
+    done
+    WAIT_TTY=0
+    [ ! -t 1 ] || WAIT_TTY=1
+    while [ ${#pending[@]} -gt 0 ]; do
+        next=()
+        line=""
+        for c in "${pending[@]}"; do
+            WAIT_STATE=""
+            rc=0
+            "$check" "$c" $((SECONDS - t0)) "${limit[$c]}" || rc=$?
+            case "$rc" in
+            0) ;;
+            2) line+=" $c:$WAIT_STATE"; next+=("$c") ;;
+            *) return 1 ;;
+            esac
+        done
+        pending=("${next[@]+"${next[@]}"}")
+        [ ${#pending[@]} -gt 0 ] || break
+        line="waiting for healthy ($((SECONDS - t0))s):$line"
+        if [ "$WAIT_TTY" = 1 ]; then
+            printf '\r\033[K%s' "$line"
+        elif [ "${line#*:}" != "$last" ] || [ $((SECONDS - printed)) -ge 15 ]; then
+            say "$line"
+            printed=$SECONDS
+        fi
+        last=${line#*:}
+        sleep 1
+    done
+}

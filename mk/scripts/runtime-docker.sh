@@ -44,53 +44,30 @@ why_not_healthy() {
     docker logs --tail 20 "$1" 2>&1 | sed 's/^/    /' >&2 || true
 }
 
-# wait_healthy CODENAME...: until each container is healthy; bounded per service.
-wait_healthy() {
-    local -A limit=()
-    local pending=("$@") t0=$SECONDS c st health next line last="" printed=$SECONDS tty=0
-    for c in "$@"; do
-        load_service "$c"
-        limit[$c]=${ARC_UP_TIMEOUT:-$SVC_UP_TIMEOUT}
-    done
-    [ ! -t 1 ] || tty=1
-    while [ ${#pending[@]} -gt 0 ]; do
-        next=()
-        line=""
-        for c in "${pending[@]}"; do
-            read -r st health <<<"$(state "arc-$c")"
-            line+=" $c:${health/none/$st}"
-            if [ "$st" = running ] && { [ "$health" = healthy ] || [ "$health" = none ]; }; then
-                [ "$tty" = 0 ] || printf '\r\033[K'
-                say "arc-$c is healthy ($((SECONDS - t0))s)"
-                continue
-            fi
-            if [ "$st" = exited ] || [ "$st" = dead ] || [ "$st" = absent ] || [ "$health" = unhealthy ]; then
-                [ "$tty" = 0 ] || printf '\r\033[K'
-                warn "arc-$c failed to become healthy: state $st, health $health"
-                why_not_healthy "arc-$c"
-                return 1
-            fi
-            if [ $((SECONDS - t0)) -ge "${limit[$c]}" ]; then
-                [ "$tty" = 0 ] || printf '\r\033[K'
-                warn "arc-$c is not healthy after ${limit[$c]}s (state $st, health $health); ARC_UP_TIMEOUT=<seconds> waits longer"
-                why_not_healthy "arc-$c"
-                return 1
-            fi
-            next+=("$c")
-        done
-        pending=("${next[@]+"${next[@]}"}")
-        [ ${#pending[@]} -gt 0 ] || break
-        line="waiting for healthy ($((SECONDS - t0))s):$line"
-        if [ "$tty" = 1 ]; then
-            printf '\r\033[K%s' "$line"
-        elif [ "${line#*:}" != "$last" ] || [ $((SECONDS - printed)) -ge 15 ]; then
-            say "$line"
-            printed=$SECONDS
-        fi
-        last=${line#*:}
-        sleep 1
-    done
+# check_container CODENAME ELAPSED LIMIT: one look at the container, for wait_all.
+check_container() {
+    local c=$1 st health
+    read -r st health <<<"$(state "arc-$c")"
+    if [ "$st" = running ] && { [ "$health" = healthy ] || [ "$health" = none ]; }; then
+        wait_say "arc-$c is healthy (${2}s)"
+        return 0
+    fi
+    if [ "$st" = exited ] || [ "$st" = dead ] || [ "$st" = absent ] || [ "$health" = unhealthy ]; then
+        wait_warn "arc-$c failed to become healthy: state $st, health $health"
+        why_not_healthy "arc-$c"
+        return 1
+    fi
+    if [ "$2" -ge "$3" ]; then
+        wait_warn "arc-$c is not healthy after ${3}s (state $st, health $health); ARC_UP_TIMEOUT=<seconds> waits longer"
+        why_not_healthy "arc-$c"
+        return 1
+    fi
+    WAIT_STATE=${health/none/$st}
+    return 2
 }
+
+# wait_healthy CODENAME...: until each container is healthy; bounded per service.
+wait_healthy() { wait_all check_container "$@"; }
 
 do_build() {
     local c

@@ -18,51 +18,29 @@ probe_once() {
     PROBE_OUT=$(ARC_HEALTH_TIMEOUT=${ARC_PROBE_TIMEOUT:-2} ARC_HEALTH_WAIT=0 "$SCRIPTS/health.sh" "$1" 2>&1)
 }
 
-wait_healthy() {
-    local -A limit=()
-    local pending=("$@") t0=$SECONDS c st pid next line last="" printed=$SECONDS tty=0 cr=""
-    for c in "$@"; do
-        load_service "$c"
-        limit[$c]=${ARC_UP_TIMEOUT:-$SVC_UP_TIMEOUT}
-    done
-    [ ! -t 1 ] || { tty=1; cr=$'\r\033[K'; }
-    while [ ${#pending[@]} -gt 0 ]; do
-        next=()
-        line=""
-        for c in "${pending[@]}"; do
-            read -r st pid <<<"$(sv_state "arc-$c")"
-            if [ "$st" = RUNNING ] && probe_once "$c"; then
-                printf '%s' "$cr"
-                say "arc-$c is healthy ($((SECONDS - t0))s, pid $pid)"
-                continue
-            fi
-            case "$st" in
-            FATAL | STOPPED | ABSENT)
-                printf '%s' "$cr"
-                warn "arc-$c failed to start: supervisor reports $st (it gave up restarting it)"
-                log_tail "$c"
-                return 1 ;;
-            esac
-            if [ $((SECONDS - t0)) -ge "${limit[$c]}" ]; then
-                printf '%s' "$cr"
-                warn "arc-$c is not healthy after ${limit[$c]}s (supervisor: $st): ${PROBE_OUT:-}"
-                warn "  ARC_UP_TIMEOUT=<seconds> waits longer"
-                log_tail "$c"
-                return 1
-            fi
-            line+=" $c:${st,,}"
-            next+=("$c")
-        done
-        pending=("${next[@]+"${next[@]}"}")
-        [ ${#pending[@]} -gt 0 ] || break
-        line="waiting for healthy ($((SECONDS - t0))s):$line"
-        if [ "$tty" = 1 ]; then
-            printf '%s%s' "$cr" "$line"
-        elif [ "${line#*:}" != "$last" ] || [ $((SECONDS - printed)) -ge 15 ]; then
-            say "$line"
-            printed=$SECONDS
-        fi
-        last=${line#*:}
-        sleep 1
-    done
+# check_program CODENAME ELAPSED LIMIT: one look at the supervised program, for wait_all.
+check_program() {
+    local c=$1 st pid
+    read -r st pid <<<"$(sv_state "arc-$c")"
+    if [ "$st" = RUNNING ] && probe_once "$c"; then
+        wait_say "arc-$c is healthy (${2}s, pid $pid)"
+        return 0
+    fi
+    case "$st" in
+    FATAL | STOPPED | ABSENT)
+        wait_warn "arc-$c failed to start: supervisor reports $st (it gave up restarting it)"
+        log_tail "$c"
+        return 1 ;;
+    esac
+    if [ "$2" -ge "$3" ]; then
+        wait_warn "arc-$c is not healthy after ${3}s (supervisor: $st): ${PROBE_OUT:-}"
+        warn "  ARC_UP_TIMEOUT=<seconds> waits longer"
+        log_tail "$c"
+        return 1
+    fi
+    # shellcheck disable=SC2034  # read by wait_all (lib.sh)
+    WAIT_STATE=${st,,}
+    return 2
 }
+
+wait_healthy() { wait_all check_program "$@"; }
