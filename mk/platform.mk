@@ -27,6 +27,8 @@ probes = $(if $(filter $(1),$(PROBES)),$(MAKE) -s $(filter $(1),$(PROBES)),:)
 
 .PHONY: up down health status ps logs info validate .env clean
 up: ## Start the profile's services (dependencies first), wait until healthy, then its bootstrap
+	@$(SCRIPTS)/deps.sh --quiet build kit
+	@$(call probes,natsprobe pulsaradm redisping pgcheck httpprobe)
 	@$(PLATFORM) up
 
 down: ## Stop the profile's services (volumes and data are kept)

@@ -48,11 +48,12 @@ docker_answers() {
     command -v docker >/dev/null 2>&1 && timeout 20 docker info >/dev/null 2>&1
 }
 
-# docker_images_reachable: the service images are built here already, or a registry
-# answers for an upstream base image (so `compose build` can pull it). Without
+# docker_images_reachable: arc-* containers run already, or the service images are
+# built here already, or a registry answers for an upstream base image (so `compose build` can pull it). Without
 # either, a docker `make up` could only fail.
 docker_images_reachable() {
-    docker image inspect arc-flash:latest >/dev/null 2>&1 && return 0
+    [ -z "$(docker ps -q --filter name=^arc- 2>/dev/null)" ] || return 0 # the kit already runs there
+    docker image inspect "arc-flash:${ARC_FLASH_TAG:-latest}" >/dev/null 2>&1 && return 0
     timeout 15 docker manifest inspect "${ARC_FLASH_BASE_IMAGE:-nats:2.10-alpine}" >/dev/null 2>&1
 }
 

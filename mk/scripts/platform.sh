@@ -45,7 +45,7 @@ do_up() {
     say "profile $(profile_name): ${services[*]-} ${MEMBERS[*]-}"
     # A whole profile: a runtime may skip what it cannot run here, saying why.
     [ ${#services[@]} -eq 0 ] || ARC_PROFILE_UP=1 svc up "${services[@]}"
-    hooks after-up "${services[@]+"${services[@]}"}"
+    ARC_PROFILE_UP=1 hooks after-up "${services[@]+"${services[@]}"}"
     for o in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do
         if has_target "$o-up"; then
             "${ARC_MAKE:-make}" -C "$ARC_ROOT" "$o-up"
@@ -70,7 +70,7 @@ hooks() {
 do_down() {
     members service
     [ ${#MEMBERS[@]} -gt 0 ] || { say "profile $(profile_name) has no services"; return 0; }
-    hooks before-down "${MEMBERS[@]}"
+    ARC_PROFILE_UP=1 hooks before-down "${MEMBERS[@]}"
     svc down "${MEMBERS[@]}"
 }
 

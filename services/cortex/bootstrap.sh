@@ -146,7 +146,7 @@ run_phase() {
         if awk -v l="$left" -v d="$delay" 'BEGIN { exit !(l <= d) }'; then
             # the next attempt would fall past the phase deadline: the phase
             # has failed; report it when the deadline is reached
-            sleep "$left"
+            sleep "$(fmax 0 "$left")"
             state=failed
             break
         fi

@@ -28,6 +28,13 @@ need_docker() {
 # exporters up|down: every service folder with a docker-compose.metrics.yml.
 exporters() {
     local action=$1 c dir addon svcs dc found=0
+    # From the platform's up/down hooks (ARC_PROFILE_UP=1) on another runtime there are
+    # no containers to add exporters to: say so and go on. Asked for directly, fail.
+    resolve_runtime
+    if [ "$ARC_RUNTIME_RESOLVED" != docker ] && [ "${ARC_PROFILE_UP:-}" = 1 ]; then
+        say "exporters: the metrics exporters run on the docker runtime only: skipped (runtime: $(runtime_label))"
+        return 0
+    fi
     need_docker "exporters $action"
     compose_detect
     for c in $(meta list); do

@@ -78,6 +78,13 @@ check_cmd "make down runs <codename>-before-down before stopping anything" 0 \
     'BEFORE-DOWN HOOK, calls so far: 0' kmake down
 rm -f "$KIT/services/cache/hooks.mk"
 : >"$calls"
+check_cmd "make up PROFILE=reason on a non-docker runtime: friday's exporter hook steps aside" 0 \
+    'exporters: the metrics exporters run on the docker runtime only: skipped' kmake up PROFILE=reason
+check_cmd "make down PROFILE=reason: the hook steps aside and the services are stopped" 0 \
+    'exporters: .*skipped' kmake down PROFILE=reason
+like "$(cat "$calls")" "down .*sonic.*friday|down .*friday" "make down PROFILE=reason reached the runtime"
+: >"$calls"
+: >"$calls"
 kmake down >/dev/null
 kmake ps >/dev/null
 kmake logs >/dev/null
