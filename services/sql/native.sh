@@ -66,7 +66,7 @@ native_prepare() {
     chmod 700 "$NATIVE_RUN"
     vector_note "$bin"
     [ ! -f "$NATIVE_DATA/PG_VERSION" ] || return 0
-    ARC_PG_INIT_PASSWORD=$(svc_var ARC_ORACLE_PASSWORD arc) \
+    ARC_PG_INIT_PASSWORD=$(svc_var ARC_ORACLE_PASSWORD arc-local-dev) \
         "$NATIVE_LIB/pg-init.sh" "$bin" "$NATIVE_DATA" "$NATIVE_RUN" "$ARC_ORACLE_PORT" \
         "$ORACLE_USER" "$ORACLE_DB" "$SVC_DIR/init" "$NATIVE_USER"
 }
