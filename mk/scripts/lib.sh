@@ -186,3 +186,20 @@ wait_all() {
         sleep 1
     done
 }
+
+# start_in_order START CODENAME...: run `START CODENAME` for each service in the order
+# given (dependencies first); before a service starts, the dependencies started here
+# must be healthy; then wait until all are. wait_healthy is the runtime's.
+start_in_order() {
+    local start=$1 c d started=()
+    shift
+    for c in "$@"; do
+        load_service "$c"
+        for d in "${SVC_DEPENDS[@]+"${SVC_DEPENDS[@]}"}"; do
+            [[ " ${started[*]-} " != *" $d "* ]] || wait_healthy "$d"
+        done
+        "$start" "$c"
+        started+=("$c")
+    done
+    wait_healthy "${started[@]}"
+}

@@ -78,19 +78,14 @@ do_build() {
     done
 }
 
+start_container() {
+    dc "$1"
+    "${DC[@]}" up -d
+}
+
 do_up() {
-    local c d started=()
     ensure_network
-    for c in "$@"; do
-        load_service "$c"
-        for d in "${SVC_DEPENDS[@]+"${SVC_DEPENDS[@]}"}"; do
-            [[ " ${started[*]-} " != *" $d "* ]] || wait_healthy "$d"
-        done
-        dc "$c"
-        "${DC[@]}" up -d
-        started+=("$c")
-    done
-    wait_healthy "${started[@]}"
+    start_in_order start_container "$@"
 }
 
 do_down() {

@@ -75,7 +75,7 @@ start() {
 }
 
 do_up() {
-    local c d st skipped=() run=() started=()
+    local c st skipped=() run=()
     native_lock
     native_packages "$@"
     for c in "$@"; do
@@ -97,15 +97,7 @@ do_up() {
         native_prepare
     done
     sv_start
-    for c in "${run[@]}"; do
-        load_service "$c"
-        for d in "${SVC_DEPENDS[@]+"${SVC_DEPENDS[@]}"}"; do
-            [[ " ${started[*]-} " != *" $d "* ]] || wait_healthy "$d"
-        done
-        start "$c"
-        started+=("$c")
-    done
-    wait_healthy "${started[@]}"
+    start_in_order start "${run[@]}"
     for c in "${skipped[@]+"${skipped[@]}"}"; do say "${c%%:*}: not started:${c#*:}"; done
 }
 
