@@ -4,7 +4,8 @@
  * Every probe (redisping, pgcheck, natsprobe, pulsaradm, httpprobe) includes
  * this one header. The core is deliberately small: exit codes, common
  * options, a monotonic deadline, capped exponential backoff with jitter, the
- * retry loop behind --wait, output (text / --json / -q), URL and environment
+ * retry loop behind --wait, output (text, json, nagios, prometheus, -q),
+ * URL and environment
  * handling, secret masking, a growable string buffer and a jsmn-based JSON
  * reader. It links no client library (arc_curl.h is the header-only part
  * for the probes that use libcurl).
@@ -40,20 +41,44 @@ enum {
     ARC_EXIT_DATAERR = 65 /* bad input file: malformed or invalid (EX_DATAERR) */
 };
 
+/* Under --format nagios the monitoring-plugins codes replace the table. */
+enum {
+    ARC_NAGIOS_OK = 0,
+    ARC_NAGIOS_WARNING = 1,
+    ARC_NAGIOS_CRITICAL = 2,
+    ARC_NAGIOS_UNKNOWN = 3
+};
+
+/* Every reply read from a server is capped; over the cap the probe stops
+ * with "reply too large" (unhealthy). ARC_REPLY_MAX is the default cap. */
+#define ARC_REPLY_MAX (1u << 20) /* 1 MiB */
+
 /* Text for the exit-code table printed at the end of every --help. */
 #define ARC_EXIT_HELP                                                        \
+    "With --format nagios the exit status is 0 OK, 1 WARNING (latency over\n" \
+    "--warning), 2 CRITICAL (unhealthy, or latency over --critical), 3 UNKNOWN\n" \
+    "(bad usage or input); with --format prometheus 0 once the metrics are\n" \
+    "written (arc_probe_up tells the verdict). Otherwise:\n"                  \
     "Exit status:\n"                                                         \
     "  0   healthy / applied\n"                                              \
-    "  1   unhealthy / failed (unreachable, error reply, timeout, conflict)\n" \
+    "  1   unhealthy / failed (unreachable, error reply, timeout, conflict,\n" \
+    "      reply too large, redirect not followed)\n"                        \
     "  64  bad usage (unknown flag, bad value, missing argument)\n"          \
-    "  65  bad input file (malformed JSON, unknown field or value)\n"
+    "  65  bad input file (malformed JSON, unknown field or value, control\n" \
+    "      character in a name)\n"
 
 #define ARC_COMMON_HELP                                                      \
     "Common options:\n"                                                      \
-    "  -t, --timeout SEC  hard deadline for one check (default 5)\n"         \
+    "  -t, --timeout SEC  hard deadline for one check, from the start: files\n" \
+    "                     read and validated count (default 5)\n"            \
     "  -w, --wait SEC     retry with capped exponential backoff + jitter\n"  \
     "                     until healthy or SEC elapsed (default 0: once)\n"  \
-    "      --json         one JSON object on stdout\n"                       \
+    "      --json         one JSON object on stdout (= --format json)\n"     \
+    "      --format FMT   text (default), json, nagios (one line with\n"     \
+    "                     perfdata, exit 0/1/2/3) or prometheus (text\n"     \
+    "                     exposition for node_exporter's textfile collector)\n" \
+    "      --warning SEC  with --format nagios: WARNING when slower\n"      \
+    "      --critical SEC with --format nagios: CRITICAL when slower\n"     \
     "  -q, --quiet        no output; the exit status is the verdict\n"       \
     "  -h, --help         this help\n"                                       \
     "  -V, --version      print the version\n"
@@ -92,23 +117,43 @@ double arc_backoff_nominal(const arc_backoff *b, unsigned n);
 double arc_backoff_next(arc_backoff *b);
 
 /* ---- common options (opts.c) --------------------------------------------- */
+typedef enum {
+    ARC_FMT_TEXT,
+    ARC_FMT_JSON,
+    ARC_FMT_NAGIOS,
+    ARC_FMT_PROMETHEUS
+} arc_format;
+
 typedef struct {
     const char *prog;          /* program name for messages */
     const char *usage;         /* full --help text */
     double timeout;            /* --timeout, default 5 s */
     double wait;               /* --wait, 0 = single attempt */
-    bool json;                 /* --json */
+    bool json;                 /* --json or --format json */
     bool quiet;                /* -q */
     bool tty;                  /* stderr is a terminal (progress) */
+    arc_format format;         /* --format */
+    double warning, critical;  /* --warning / --critical seconds, < 0 unset */
+    double t0;                 /* arc_now() at arc_common_init: the deadline
+                                  counts from here, file reading included */
 } arc_common;
 
-enum { ARC_OPT_JSON = 0x100, ARC_OPT_FIRST_PROBE = 0x200 };
+enum {
+    ARC_OPT_JSON = 0x100,
+    ARC_OPT_FORMAT,
+    ARC_OPT_WARNING,
+    ARC_OPT_CRITICAL,
+    ARC_OPT_FIRST_PROBE = 0x200
+};
 
 /* Append to a probe's `struct option` table (getopt_long). */
 #define ARC_COMMON_LONGOPTS                                 \
     {"timeout", required_argument, NULL, 't'},              \
     {"wait", required_argument, NULL, 'w'},                 \
     {"json", no_argument, NULL, ARC_OPT_JSON},              \
+    {"format", required_argument, NULL, ARC_OPT_FORMAT},    \
+    {"warning", required_argument, NULL, ARC_OPT_WARNING},  \
+    {"critical", required_argument, NULL, ARC_OPT_CRITICAL}, \
     {"quiet", no_argument, NULL, 'q'},                      \
     {"help", no_argument, NULL, 'h'},                       \
     {"version", no_argument, NULL, 'V'}
@@ -123,8 +168,12 @@ void arc_common_init(arc_common *c, const char *prog, const char *usage);
  * `argv`/`optind` are used to name an unknown long option.
  */
 int arc_common_opt(arc_common *c, int opt, const char *arg, char *const argv[]);
-/* Print "prog: <msg>\nTry 'prog --help' for more information." and exit 64. */
+/* Print "prog: <msg>\nTry 'prog --help' for more information." and exit 64
+ * (under --format nagios: "PROG UNKNOWN: <msg>" on stdout, exit 3). */
 ARC_NORETURN void arc_usage_error(const arc_common *c, const char *fmt, ...) ARC_PRINTF(2, 3);
+/* The --timeout deadline counted from the start of the run (c->t0): what
+ * the probe did before (reading and validating files) uses it up too. */
+void arc_deadline_since_start(const arc_common *c, arc_deadline *d);
 /* Strict number parsers: whole string, finite, in range. 0 ok, -1 bad. */
 int arc_parse_seconds(const char *s, double *out); /* >= 0, <= 86400 */
 int arc_parse_long(const char *s, long min, long max, long *out);
@@ -132,6 +181,14 @@ int arc_parse_long(const char *s, long min, long max, long *out);
 /* ---- output (out.c) ------------------------------------------------------ */
 /* Error on stderr as "prog: message" unless quiet. */
 void arc_err(const arc_common *c, const char *fmt, ...) ARC_PRINTF(2, 3);
+/* A bad input (rc 64 or 65) found after the options: the message in the
+ * output's format (nagios: "PROG UNKNOWN: ..." on stdout), and the exit code
+ * to return (3 under nagios, else rc). */
+int arc_input_error(const arc_common *c, int rc, const char *fmt, ...) ARC_PRINTF(3, 4);
+/* The probe's name in capitals: the SERVICE word of a nagios line. */
+void arc_service_name(const arc_common *c, char *out, size_t n);
+/* Lines beside the verdict (listings, per-item lines) only in text format. */
+bool arc_text_output(const arc_common *c);
 /* Progress line on a terminal while --wait retries (overwrites itself). */
 void arc_progress(const arc_common *c, unsigned attempt, double left,
                   const char *why);
@@ -148,8 +205,10 @@ typedef struct {
     const char *json_extra; /* optional: ,"key":value... appended inside the object */
 } arc_result;
 
-/* Prints "prog OK check target detail (0.31 ms)" (FAIL to stdout too),
- * or the JSON object; nothing under -q. Returns the exit code (0 or 1). */
+/* Renders the verdict in the --format (report.c): text "prog OK check target:
+ * detail (0.31 ms)", one JSON object, one nagios line with perfdata, or
+ * prometheus metrics; nothing under -q. Returns the exit code: 0 or 1;
+ * nagios 0/1/2 (latency against --warning/--critical); prometheus 0. */
 int arc_report(const arc_common *c, const arc_result *r);
 
 /* ---- growable string (buf.c) ---------------------------------------------- */
@@ -196,10 +255,20 @@ typedef struct {
 int arc_url_parse(const char *in, arc_url *u, char *err, size_t errlen);
 /* "host:port" (IPv6 in brackets) for messages. */
 void arc_url_hostport(const arc_url *u, char *out, size_t n);
-/* Copy a URL with its password replaced by "***". */
+/* A parsed URL for messages: scheme://[user[:***]@]host[:port][/path]; the
+ * password is replaced by its position, and a path holding '@' (a password
+ * that was not escaped may have landed there) is shown as "/...". */
+void arc_url_shown(const arc_url *u, char *out, size_t n);
+/* Copy a URL for messages: parsed, then arc_url_shown. A URL that does not
+ * parse and holds an '@' is never echoed (it may hold a password): out says
+ * so instead. */
 void arc_mask_url(const char *url, char *out, size_t n);
-/* Replace every occurrence of secret (if non-empty) in s by "***", in place. */
+/* Legacy: replace every occurrence of secret in s by "***", in place. The
+ * probes do not use it (a short secret masks unrelated text, a partly
+ * printed one is missed); mask by position with arc_url_shown instead. */
 void arc_redact(char *s, size_t cap, const char *secret);
+/* Does s[0..n) hold a control character (NUL included)? */
+bool arc_has_ctrl(const char *s, size_t n);
 /* Zero a secret buffer so it does not linger in memory. */
 void arc_wipe(void *p, size_t n);
 
@@ -263,6 +332,8 @@ typedef struct {
     size_t len;
     jsmntok_t *tok;
     int ntok;
+    size_t *lines;  /* offset where each line starts (positions in O(log n)) */
+    size_t nlines;
 } arc_json;
 
 /* Check js[0..len) against the JSON grammar; 0 ok, -1 with err
@@ -281,6 +352,9 @@ bool arc_json_eq(const arc_json *j, int i, const char *s); /* string/primitive t
 /* Copy a string token, decoding escapes (\uXXXX to UTF-8). -1 if not a
  * string or it does not fit. */
 int arc_json_str(const arc_json *j, int i, char *out, size_t n);
+/* arc_json_str for a declared name: -2 when the decoded text holds a control
+ * character (a \u0000 would silently cut the name short). */
+int arc_json_name(const arc_json *j, int i, char *out, size_t n);
 int arc_json_int(const arc_json *j, int i, long long *out); /* integer primitive */
 int arc_json_bool(const arc_json *j, int i, bool *out);
 bool arc_json_null(const arc_json *j, int i);

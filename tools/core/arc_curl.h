@@ -11,10 +11,11 @@
 
 #include <curl/curl.h>
 #include <string.h>
+#include <strings.h>
 
 /* Every handle: no signals (the deadline is ours), curl's message in errbuf
- * (CURL_ERROR_SIZE bytes), "prog/version" as the User-Agent, and http and
- * https only, redirects included. */
+ * (CURL_ERROR_SIZE bytes), "prog/version" as the User-Agent, http and https
+ * only, and no redirect followed by libcurl (arc_curl_redirect decides). */
 static inline void arc_curl_setup(CURL *h, const char *prog, char *errbuf)
 {
     char agent[64];
@@ -22,6 +23,7 @@ static inline void arc_curl_setup(CURL *h, const char *prog, char *errbuf)
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_USERAGENT, agent); /* libcurl keeps a copy */
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -56,6 +58,68 @@ static inline void arc_curl_error(CURL *h, CURLcode rc, const char *errbuf, char
     } else {
         arc_snprintf(out, n, "%s", detail);
     }
+}
+
+/* A body over max bytes is refused: by its Content-Length before it is
+ * read, else by the write callback (which returns 0 past max: curl then
+ * reports CURLE_WRITE_ERROR). */
+static inline void arc_curl_cap(CURL *h, size_t max)
+{
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+}
+
+/* Did the transfer stop because the reply was over the cap? */
+static inline bool arc_curl_too_large(CURLcode rc)
+{
+    return rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_WRITE_ERROR;
+}
+
+/* Same scheme, host and port (default ports made explicit)? */
+static inline bool arc_curl_same_origin(const char *a, const char *b)
+{
+    static const CURLUPart parts[] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
+    CURLU *ua = curl_url(), *ub = curl_url();
+    bool same = ua && ub && curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+                curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
+    for (size_t i = 0; same && i < sizeof parts / sizeof parts[0]; i++) {
+        char *x = NULL, *y = NULL;
+        same = curl_url_get(ua, parts[i], &x, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+               curl_url_get(ub, parts[i], &y, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+               strcasecmp(x, y) == 0;
+        curl_free(x);
+        curl_free(y);
+    }
+    curl_url_cleanup(ua);
+    curl_url_cleanup(ub);
+    return same;
+}
+
+enum { ARC_REDIRECT_NONE = 0, ARC_REDIRECT_FOLLOW = 1, ARC_REDIRECT_REFUSED = -1 };
+
+/*
+ * After a transfer: is the reply a redirect, and may it be followed? Only
+ * with follow set, and only to the same scheme, host and port as from (the
+ * URL just requested). FOLLOW: the absolute target in next. REFUSED: why says
+ * "HTTP 302 redirect to <target, password masked> not followed (...)".
+ */
+static inline int arc_curl_redirect(CURL *h, const char *from, bool follow, char *next,
+                                    size_t n, char *why, size_t whylen)
+{
+    long status = 0;
+    char *to = NULL;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 300 || status > 399 || curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &to) != CURLE_OK ||
+        !to)
+        return ARC_REDIRECT_NONE;
+    bool same = arc_curl_same_origin(from, to);
+    if (follow && same && arc_strlcpy(next, to, n) == 0)
+        return ARC_REDIRECT_FOLLOW;
+    char shown[512];
+    arc_mask_url(to, shown, sizeof shown);
+    arc_snprintf(why, whylen, "HTTP %ld redirect to %s not followed (%s)", status, shown,
+                 !follow ? "--follow-redirects allows same-host redirects"
+                 : !same ? "another host, scheme or port" : "target too long");
+    return ARC_REDIRECT_REFUSED;
 }
 
 #endif /* ARC_CURL_H */

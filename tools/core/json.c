@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void pos_of(const char *js, size_t off, int *line, int *col)
+static void pos_scan(const char *js, size_t off, int *line, int *col)
 {
     int l = 1, c = 1;
     for (size_t i = 0; i < off; i++) {
@@ -20,6 +20,42 @@ static void pos_of(const char *js, size_t off, int *line, int *col)
     }
     *line = l;
     *col = c;
+}
+
+/* Where every line starts, so that positions cost a binary search instead
+ * of a scan from the top (a file with 50 000 errors-to-be stays linear). */
+static int index_lines(arc_json *j)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < j->len; i++)
+        n += j->js[i] == '\n';
+    j->lines = malloc(n * sizeof *j->lines);
+    if (!j->lines)
+        return -1;
+    j->nlines = 0;
+    j->lines[j->nlines++] = 0;
+    for (size_t i = 0; i < j->len; i++)
+        if (j->js[i] == '\n')
+            j->lines[j->nlines++] = i + 1;
+    return 0;
+}
+
+static void pos_of(const arc_json *j, size_t off, int *line, int *col)
+{
+    if (!j->lines) {
+        pos_scan(j->js, off, line, col);
+        return;
+    }
+    size_t lo = 0, hi = j->nlines; /* the last line start <= off */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (j->lines[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (int)lo + 1;
+    *col = (int)(off - j->lines[lo]) + 1;
 }
 
 int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
@@ -35,7 +71,7 @@ int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
     int n = jsmn_parse(&p, js, len, NULL, 0);
     if (n < 0) {
         int line, col;
-        pos_of(js, p.pos, &line, &col);
+        pos_scan(js, p.pos, &line, &col);
         return arc_errf(err, errlen, "line %d, column %d: %s", line, col,
                         n == JSMN_ERROR_PART ? "unexpected end of input (unclosed value)"
                                              : "invalid JSON");
@@ -43,8 +79,10 @@ int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
     if (n == 0)
         return arc_errf(err, errlen, "line 1, column 1: empty document");
     j->tok = calloc((size_t)n, sizeof *j->tok);
-    if (!j->tok)
+    if (!j->tok || index_lines(j) != 0) {
+        arc_json_free(j);
         return arc_errf(err, errlen, "out of memory");
+    }
     jsmn_init(&p);
     j->ntok = jsmn_parse(&p, js, len, j->tok, (unsigned)n);
     if (j->ntok != n) {
@@ -57,8 +95,11 @@ int arc_json_parse(arc_json *j, const char *js, size_t len, char *err,
 void arc_json_free(arc_json *j)
 {
     free(j->tok);
+    free(j->lines);
     j->tok = NULL;
     j->ntok = 0;
+    j->lines = NULL;
+    j->nlines = 0;
 }
 
 int arc_json_next(const arc_json *j, int i)
@@ -143,7 +184,9 @@ static int hex4(const char *s, unsigned *v)
     return 0;
 }
 
-int arc_json_str(const arc_json *j, int i, char *out, size_t n)
+/* Decode string token i into out; *olen is the decoded length (a \u0000
+ * inside counts: the C string would end there). */
+static int decode(const arc_json *j, int i, char *out, size_t n, size_t *olen)
 {
     if (!arc_json_is(j, i, JSMN_STRING) || n == 0)
         return -1;
@@ -183,6 +226,24 @@ int arc_json_str(const arc_json *j, int i, char *out, size_t n)
         out[o++] = c;
     }
     out[o] = '\0';
+    *olen = o;
+    return 0;
+}
+
+int arc_json_str(const arc_json *j, int i, char *out, size_t n)
+{
+    size_t len;
+    return decode(j, i, out, n, &len);
+}
+
+int arc_json_name(const arc_json *j, int i, char *out, size_t n)
+{
+    size_t len;
+    if (decode(j, i, out, n, &len) != 0)
+        return -1;
+    for (size_t k = 0; k < len; k++)
+        if ((unsigned char)out[k] < 0x20 || out[k] == 0x7f)
+            return -2;
     return 0;
 }
 
@@ -227,7 +288,7 @@ void arc_json_pos(const arc_json *j, int i, int *line, int *col)
     /* point at the opening quote of a string */
     if (i >= 0 && i < j->ntok && j->tok[i].type == JSMN_STRING && off > 0)
         off--;
-    pos_of(j->js, off, line, col);
+    pos_of(j, off, line, col);
 }
 
 const char *arc_json_raw(const arc_json *j, int i, int *len)

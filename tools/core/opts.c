@@ -17,18 +17,40 @@ void arc_common_init(arc_common *c, const char *prog, const char *usage)
     c->json = false;
     c->quiet = false;
     c->tty = isatty(STDERR_FILENO) == 1;
+    c->format = ARC_FMT_TEXT;
+    c->warning = c->critical = -1;
+    c->t0 = arc_now();
     opterr = 0; /* we name bad options ourselves */
 }
 
 void arc_usage_error(const arc_common *c, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", c->prog);
+    char msg[1024];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s --help' for more information.\n", c->prog);
+    if (c->format == ARC_FMT_NAGIOS)
+        exit(arc_input_error(c, ARC_EXIT_USAGE, "%s", msg));
+    fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", c->prog, msg, c->prog);
     exit(ARC_EXIT_USAGE);
+}
+
+static arc_format parse_format(const arc_common *c, const char *arg)
+{
+    static const char *const names[] = {"text", "json", "nagios", "prometheus"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(arg, names[i]) == 0)
+            return (arc_format)i;
+    arc_usage_error(c, "--format: '%s' is not one of text, json, nagios, prometheus", arg);
+}
+
+static double parse_threshold(const arc_common *c, const char *flag, const char *arg)
+{
+    double v;
+    if (arc_parse_seconds(arg, &v) != 0)
+        arc_usage_error(c, "%s: '%s' is not a number of seconds >= 0 (max 86400)", flag, arg);
+    return v;
 }
 
 int arc_parse_seconds(const char *s, double *out)
@@ -84,6 +106,17 @@ int arc_common_opt(arc_common *c, int opt, const char *arg, char *const argv[])
         return 1;
     case ARC_OPT_JSON:
         c->json = true;
+        c->format = ARC_FMT_JSON;
+        return 1;
+    case ARC_OPT_FORMAT:
+        c->format = parse_format(c, arg);
+        c->json = c->format == ARC_FMT_JSON;
+        return 1;
+    case ARC_OPT_WARNING:
+        c->warning = parse_threshold(c, "--warning", arg);
+        return 1;
+    case ARC_OPT_CRITICAL:
+        c->critical = parse_threshold(c, "--critical", arg);
         return 1;
     case 'q':
         c->quiet = true;
@@ -102,5 +135,14 @@ int arc_common_opt(arc_common *c, int opt, const char *arg, char *const argv[])
         return 1;
     default:
         return 0;
+    }
+}
+
+void arc_deadline_since_start(const arc_common *c, arc_deadline *d)
+{
+    arc_deadline_init(d, c->timeout);
+    if (c->t0 > 0 && c->t0 < d->start) {
+        d->end -= d->start - c->t0;
+        d->start = c->t0;
     }
 }

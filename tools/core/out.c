@@ -1,6 +1,8 @@
-/* out.c — every message a probe prints goes through here. */
+/* out.c — every message a probe prints goes through here (the verdict in
+ * report.c). */
 #include "arc.h"
 
+#include <ctype.h>
 #include <string.h>
 
 void arc_err(const arc_common *c, const char *fmt, ...)
@@ -33,42 +35,40 @@ void arc_progress_done(const arc_common *c)
     fflush(stderr);
 }
 
-int arc_report(const arc_common *c, const arc_result *r)
+/* "natsprobe" -> "NATSPROBE": the SERVICE word of a nagios line. */
+void arc_service_name(const arc_common *c, char *out, size_t n)
 {
-    int rc = r->ok ? ARC_EXIT_OK : ARC_EXIT_FAIL;
-    if (c->quiet)
+    size_t k = 0;
+    for (const char *p = c->prog; *p && k + 1 < n; p++)
+        out[k++] = (char)toupper((unsigned char)*p);
+    if (n)
+        out[k] = '\0';
+}
+
+int arc_input_error(const arc_common *c, int rc, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->format != ARC_FMT_NAGIOS) {
+        arc_err(c, "%s", msg);
         return rc;
-    arc_buf b;
-    arc_buf_init(&b);
-    if (c->json) {
-        arc_buf_puts(&b, "{\"probe\":");
-        arc_buf_json_str(&b, c->prog);
-        arc_buf_puts(&b, ",\"check\":");
-        arc_buf_json_str(&b, r->check);
-        arc_buf_puts(&b, ",\"target\":");
-        arc_buf_json_str(&b, r->target);
-        arc_buf_printf(&b, ",\"ok\":%s,\"status\":\"%s\"", r->ok ? "true" : "false",
-                       r->ok ? "ok" : "fail");
-        if (r->latency_ms >= 0)
-            arc_buf_printf(&b, ",\"latency_ms\":%.3f", r->latency_ms);
-        arc_buf_printf(&b, ",\"attempts\":%u,\"detail\":", r->attempts ? r->attempts : 1);
-        arc_buf_json_str(&b, r->detail ? r->detail : "");
-        if (r->json_extra)
-            arc_buf_puts(&b, r->json_extra);
-        arc_buf_puts(&b, "}\n");
-    } else {
-        arc_buf_printf(&b, "%s %s %s %s", c->prog, r->ok ? "OK" : "FAIL", r->check,
-                       r->target);
-        if (r->detail && *r->detail)
-            arc_buf_printf(&b, ": %s", r->detail);
-        if (r->latency_ms >= 0)
-            arc_buf_printf(&b, " (%.2f ms)", r->latency_ms);
-        if (r->attempts > 1)
-            arc_buf_printf(&b, " after %u attempts", r->attempts);
-        arc_buf_puts(&b, "\n");
     }
-    fputs(arc_buf_str(&b), stdout);
-    fflush(stdout);
-    arc_buf_free(&b);
-    return rc;
+    if (!c->quiet) {
+        char svc[64];
+        arc_service_name(c, svc, sizeof svc);
+        for (char *p = msg; *p; p++) /* one line, no perfdata separator */
+            if (*p == '|' || (unsigned char)*p < 0x20)
+                *p = ' ';
+        printf("%s UNKNOWN: %s\n", svc, msg);
+        fflush(stdout);
+    }
+    return ARC_NAGIOS_UNKNOWN;
+}
+
+bool arc_text_output(const arc_common *c)
+{
+    return !c->quiet && !c->json && c->format == ARC_FMT_TEXT;
 }

@@ -12,8 +12,10 @@ arc_retry_result arc_retry(const arc_common *c, arc_attempt_fn fn, void *ctx,
                            char *why, size_t whylen)
 {
     arc_retry_result res = {ARC_EXIT_FAIL, 0, 0, 0};
-    arc_deadline overall;
-    arc_deadline_init(&overall, c->wait > 0 ? c->wait : c->timeout);
+    arc_deadline overall; /* from the start of the run: reading files counts */
+    arc_common from_start = *c;
+    from_start.timeout = c->wait > 0 ? c->wait : c->timeout;
+    arc_deadline_since_start(&from_start, &overall);
     arc_backoff bo;
     arc_backoff_init(&bo, RETRY_BASE, RETRY_CAP, RETRY_JITTER,
                      (uint64_t)(arc_now() * 1e6) ^ (uint64_t)getpid());

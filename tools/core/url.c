@@ -133,25 +133,38 @@ void arc_url_hostport(const arc_url *u, char *out, size_t n)
         arc_snprintf(out, n, v6 ? "[%s]" : "%s", u->host);
 }
 
-void arc_mask_url(const char *url, char *out, size_t n)
+void arc_url_shown(const arc_url *u, char *out, size_t n)
 {
-    const char *sep = strstr(url, "://");
-    const char *auth = sep ? sep + 3 : url;
-    const char *end = auth + strcspn(auth, "/?#");
-    const char *at = NULL;
-    for (const char *p = auth; p < end; p++)
-        if (*p == '@')
-            at = p;
-    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-    if (!colon) {
-        arc_strlcpy(out, url, n);
-        return;
-    }
+    char hp[300];
+    arc_url_hostport(u, hp, sizeof hp);
     arc_buf b;
     arc_buf_init(&b);
-    arc_buf_add(&b, url, (size_t)(colon - url) + 1);
-    arc_buf_puts(&b, "***");
-    arc_buf_puts(&b, at);
+    arc_buf_printf(&b, "%s://", u->scheme);
+    if (u->user[0] || u->has_pass)
+        arc_buf_printf(&b, "%s%s@", u->user, u->has_pass ? ":***" : "");
+    arc_buf_puts(&b, hp);
+    arc_buf_puts(&b, strchr(u->path, '@') ? "/..." : u->path);
     arc_strlcpy(out, arc_buf_str(&b), n);
     arc_buf_free(&b);
+}
+
+void arc_mask_url(const char *url, char *out, size_t n)
+{
+    arc_url u;
+    char err[160];
+    if (arc_url_parse(url, &u, err, sizeof err) == 0)
+        arc_url_shown(&u, out, n);
+    else if (!strchr(url, '@')) /* no user info: nothing secret to hide */
+        arc_strlcpy(out, url, n);
+    else
+        arc_strlcpy(out, "(URL not shown: it does not parse and may hold a password)", n);
+    arc_wipe(&u, sizeof u);
+}
+
+bool arc_has_ctrl(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return true;
+    return false;
 }

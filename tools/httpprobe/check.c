@@ -65,11 +65,10 @@ int hp_attempt(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
     hp_reply r;
     hp_reply_init(&r);
     int rc = ARC_EXIT_FAIL;
-    if (hp_fetch(k->opts->url, dl, &r) == 0)
+    if (hp_fetch(k->opts, dl, &r) == 0)
         rc = judge(k, &r, why, whylen);
     else
         arc_strlcpy(why, r.err, whylen);
-    arc_redact(why, whylen, k->opts->secret);
     describe_json(k);
     hp_reply_free(&r);
     return rc;

@@ -79,7 +79,7 @@ static int check_server_overlap(np_apply_run *a, natsConnection *nc, const arc_d
                                 char *why, size_t whylen)
 {
     server_streams ss = {NULL, 0, 0, ""};
-    int rc = np_js_each_stream(a->run.t, nc, dl, collect, &ss, why, whylen);
+    int rc = np_js_each_stream(nc, dl, collect, &ss, why, whylen);
     if (rc != ARC_EXIT_OK && ss.err[0])
         arc_snprintf(why, whylen, "listing streams: %s", ss.err);
     for (int i = 0; rc == ARC_EXIT_OK && i < ss.n; i++) {
@@ -116,12 +116,12 @@ static int check_fixed(const np_plan_item *it, char *why, size_t whylen)
 }
 
 /* Read one stream's info and decide what it needs. */
-static int plan_item(np_apply_run *a, np_plan_item *it, natsConnection *nc,
+static int plan_item(np_plan_item *it, natsConnection *nc,
                      const arc_deadline *dl, char *why, size_t whylen)
 {
     char subj[320], err[512];
     arc_snprintf(subj, sizeof subj, "$JS.API.STREAM.INFO.%s", it->want->name);
-    int rc = np_js_call(a->run.t, nc, dl, subj, "", &it->info, why, whylen);
+    int rc = np_js_call(nc, dl, subj, "", &it->info, why, whylen);
     if (rc != ARC_EXIT_OK)
         return rc;
     it->config = arc_json_get(&it->info.j, 0, "config");
@@ -169,7 +169,7 @@ static int verify(const np_plan_item *it, np_reply *r, char *why, size_t whylen)
     return rc;
 }
 
-static int write_item(np_apply_run *a, np_plan_item *it, natsConnection *nc,
+static int write_item(np_plan_item *it, natsConnection *nc,
                       const arc_deadline *dl, char *why, size_t whylen)
 {
     const char *verb = it->action == NP_CREATE ? "CREATE" : "UPDATE";
@@ -179,7 +179,7 @@ static int write_item(np_apply_run *a, np_plan_item *it, natsConnection *nc,
     np_plan_body(it, &body);
     arc_snprintf(subj, sizeof subj, "$JS.API.STREAM.%s.%s", verb, it->want->name);
     np_reply r;
-    int rc = np_js_call(a->run.t, nc, dl, subj, arc_buf_str(&body), &r, inner, sizeof inner);
+    int rc = np_js_call(nc, dl, subj, arc_buf_str(&body), &r, inner, sizeof inner);
     arc_buf_free(&body);
     if (rc != ARC_EXIT_OK) {
         arc_snprintf(why, whylen, "stream %s: %s", it->want->name, inner);
@@ -234,10 +234,10 @@ int np_streams_apply(void *ctx, const arc_deadline *dl, char *why, size_t whylen
         return ARC_EXIT_FAIL;
     int rc = check_server_overlap(a, nc, dl, why, whylen);
     for (int i = 0; rc == ARC_EXIT_OK && i < a->sf->n; i++)
-        rc = plan_item(a, &a->items[i], nc, dl, why, whylen);
+        rc = plan_item(&a->items[i], nc, dl, why, whylen);
     for (int i = 0; rc == ARC_EXIT_OK && !a->run.opts->dry_run && i < a->sf->n; i++)
         if (a->items[i].action != NP_UNCHANGED)
-            rc = write_item(a, &a->items[i], nc, dl, why, whylen);
+            rc = write_item(&a->items[i], nc, dl, why, whylen);
     np_disconnect(nc);
     if (rc == ARC_EXIT_OK)
         ok_detail(a, why, whylen);

@@ -10,7 +10,7 @@ int64_t np_ms_left(const arc_deadline *dl)
     return ms > 0 ? ms : 1;
 }
 
-void np_nats_error(const np_target *t, natsStatus s, const char *what, char *why,
+void np_nats_error(natsStatus s, const char *what, char *why,
                    size_t whylen)
 {
     natsStatus last = NATS_OK;
@@ -20,7 +20,6 @@ void np_nats_error(const np_target *t, natsStatus s, const char *what, char *why
     if (text[0] == '(' && strstr(text, "): ")) /* "(conn.c:1905): " */
         text = strstr(text, "): ") + 3;
     arc_snprintf(why, whylen, "%s: %s", what, text);
-    np_redact(t, why, whylen);
 }
 
 static natsStatus set_auth(natsOptions *no, const np_target *t)
@@ -64,18 +63,18 @@ static natsStatus make_options(const np_target *t, const arc_deadline *dl, natsO
     return s;
 }
 
-static void connect_error(const np_target *t, natsStatus s, const arc_deadline *dl, char *why,
+static void connect_error(natsStatus s, const arc_deadline *dl, char *why,
                           size_t whylen)
 {
     if (s == NATS_CONNECTION_AUTH_FAILED || s == NATS_NOT_PERMITTED)
-        np_nats_error(t, s, "authorization failed", why, whylen);
+        np_nats_error(s, "authorization failed", why, whylen);
     else if (s == NATS_TIMEOUT)
         arc_snprintf(why, whylen, "no answer from the server within %.1fs",
                      arc_now() - dl->start);
     else if (s == NATS_NO_SERVER)
         arc_snprintf(why, whylen, "cannot connect (connection refused or unreachable)");
     else
-        np_nats_error(t, s, "cannot connect", why, whylen);
+        np_nats_error(s, "cannot connect", why, whylen);
 }
 
 int np_connect(const np_target *t, const arc_deadline *dl, natsConnection **nc, char *why,
@@ -85,14 +84,14 @@ int np_connect(const np_target *t, const arc_deadline *dl, natsConnection **nc, 
     *nc = NULL;
     natsStatus s = make_options(t, dl, &no);
     if (s != NATS_OK) {
-        np_nats_error(t, s, "NATS client options", why, whylen);
+        np_nats_error(s, "NATS client options", why, whylen);
         return ARC_EXIT_FAIL;
     }
     s = natsConnection_Connect(nc, no);
     natsOptions_Destroy(no);
     if (s == NATS_OK)
         return ARC_EXIT_OK;
-    connect_error(t, s, dl, why, whylen);
+    connect_error(s, dl, why, whylen);
     natsConnection_Destroy(*nc);
     *nc = NULL;
     return ARC_EXIT_FAIL;
@@ -130,7 +129,7 @@ int np_ping(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
         arc_snprintf(why, whylen, "connected, but no PONG within the deadline");
         rc = ARC_EXIT_FAIL;
     } else if (s != NATS_OK) {
-        np_nats_error(r->t, s, "PING", why, whylen);
+        np_nats_error(s, "PING", why, whylen);
         rc = ARC_EXIT_FAIL;
     } else {
         arc_snprintf(why, whylen, "PONG, rtt %.2f ms, connect %.2f ms", rtt, connect_ms);

@@ -13,7 +13,7 @@ void np_reply_free(np_reply *r)
 }
 
 /* Why a request got no reply. */
-static void request_error(const np_target *t, natsStatus s, const char *subj,
+static void request_error(natsStatus s, const char *subj,
                           const arc_deadline *dl, char *why, size_t whylen)
 {
     if (s == NATS_NO_RESPONDERS)
@@ -21,7 +21,7 @@ static void request_error(const np_target *t, natsStatus s, const char *subj,
     else if (s == NATS_TIMEOUT)
         arc_snprintf(why, whylen, "%s: no answer within %.1fs", subj, arc_now() - dl->start);
     else
-        np_nats_error(t, s, subj, why, whylen);
+        np_nats_error(s, subj, why, whylen);
 }
 
 /* The API error object, if the reply is one. */
@@ -59,14 +59,14 @@ static int take_reply(np_reply *r, natsMsg *m, const char *subj, char *why, size
     return ARC_EXIT_OK;
 }
 
-int np_js_call(const np_target *t, natsConnection *nc, const arc_deadline *dl, const char *subj,
+int np_js_call(natsConnection *nc, const arc_deadline *dl, const char *subj,
                const char *body, np_reply *r, char *why, size_t whylen)
 {
     memset(r, 0, sizeof *r);
     natsMsg *m = NULL;
     natsStatus s = natsConnection_Request(&m, nc, subj, body, (int)strlen(body), np_ms_left(dl));
     if (s != NATS_OK) {
-        request_error(t, s, subj, dl, why, whylen);
+        request_error(s, subj, dl, why, whylen);
         return ARC_EXIT_FAIL;
     }
     int rc = take_reply(r, m, subj, why, whylen);
@@ -77,14 +77,14 @@ int np_js_call(const np_target *t, natsConnection *nc, const arc_deadline *dl, c
 }
 
 /* One page of $JS.API.STREAM.LIST: calls fn per stream; *count, *total. */
-static int list_page(const np_target *t, natsConnection *nc, const arc_deadline *dl,
+static int list_page(natsConnection *nc, const arc_deadline *dl,
                      long long offset, np_stream_fn fn, void *ctx, long long *count,
                      long long *total, char *why, size_t whylen)
 {
     char body[64];
     np_reply r;
     arc_snprintf(body, sizeof body, "{\"offset\":%lld}", offset);
-    int rc = np_js_call(t, nc, dl, "$JS.API.STREAM.LIST", body, &r, why, whylen);
+    int rc = np_js_call(nc, dl, "$JS.API.STREAM.LIST", body, &r, why, whylen);
     if (rc != ARC_EXIT_OK)
         return rc;
     *count = 0;
@@ -107,12 +107,12 @@ static int list_page(const np_target *t, natsConnection *nc, const arc_deadline 
     return rc;
 }
 
-int np_js_each_stream(const np_target *t, natsConnection *nc, const arc_deadline *dl,
+int np_js_each_stream(natsConnection *nc, const arc_deadline *dl,
                       np_stream_fn fn, void *ctx, char *why, size_t whylen)
 {
     long long offset = 0, count = 0, total = 0;
     for (;;) {
-        int rc = list_page(t, nc, dl, offset, fn, ctx, &count, &total, why, whylen);
+        int rc = list_page(nc, dl, offset, fn, ctx, &count, &total, why, whylen);
         if (rc != ARC_EXIT_OK)
             return rc;
         offset += count;
@@ -143,7 +143,7 @@ int np_jetstream(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
     if (np_run_connect(run, dl, &nc, why, whylen) != 0)
         return ARC_EXIT_FAIL;
     np_reply r;
-    int rc = np_js_call(run->t, nc, dl, "$JS.API.INFO", "", &r, why, whylen);
+    int rc = np_js_call(nc, dl, "$JS.API.INFO", "", &r, why, whylen);
     if (rc == ARC_EXIT_OK && r.err_code) {
         arc_snprintf(why, whylen, "JetStream is not usable: %s (err_code %lld)", r.err,
                      r.err_code);

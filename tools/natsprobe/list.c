@@ -75,7 +75,7 @@ int np_streams_ls(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
         return ARC_EXIT_FAIL;
     ls_ctx c = {run, 0, ""};
     arc_buf_puts(&run->extra, ",\"streams\":[");
-    int rc = np_js_each_stream(run->t, nc, dl, ls_one, &c, why, whylen);
+    int rc = np_js_each_stream(nc, dl, ls_one, &c, why, whylen);
     arc_buf_puts(&run->extra, "]");
     np_disconnect(nc);
     if (rc != ARC_EXIT_OK && c.err[0])
@@ -156,7 +156,7 @@ int np_stream_info(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
     char subj[320];
     arc_snprintf(subj, sizeof subj, "$JS.API.STREAM.INFO.%s", run->opts->stream);
     np_reply r;
-    int rc = np_js_call(run->t, nc, dl, subj, "", &r, why, whylen);
+    int rc = np_js_call(nc, dl, subj, "", &r, why, whylen);
     np_disconnect(nc);
     if (rc == ARC_EXIT_OK && r.err_code == NP_JS_STREAM_NOT_FOUND) {
         arc_snprintf(why, whylen, "stream %s not found", run->opts->stream);

@@ -150,8 +150,7 @@ static int run_command(const np_options *o, const np_target *t, const np_streamf
     arc_retry_result res = arc_retry(&o->common, attempt_of(o->cmd), &a, why, sizeof why);
     if (o->cmd == NP_STREAMS_APPLY)
         np_apply_summarise(&a);
-    np_redact(t, why, sizeof why);
-    if (!o->common.quiet && !o->common.json)
+    if (arc_text_output(&o->common))
         fputs(arc_buf_str(&a.run.text), stdout);
     /* NP_FAIL_FINAL is reported as a 1 like any failure */
     int rc = arc_report_retry(&o->common, &res, check_name(o->cmd),
@@ -169,10 +168,8 @@ static int check_file(const np_options *o, const np_target *t, np_streamfile *sf
 {
     char err[1024];
     int rc = np_streamfile_load(o->file, sf, err, sizeof err);
-    if (rc != 0) {
-        arc_err(&o->common, "%s", err);
-        return rc;
-    }
+    if (rc != 0)
+        return arc_input_error(&o->common, rc, "%s", err);
     if (np_apply_check_file(sf, err, sizeof err) == 0)
         return -1;
     arc_result r = {.ok = false, .check = "streams apply", .target = t->target,

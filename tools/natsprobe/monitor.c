@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#define NP_HTTP_MAX (1024 * 1024) /* bodies larger than this are an error */
+#define NP_HTTP_MAX ARC_REPLY_MAX /* a larger body is "reply too large" */
 
 void np_http_init(void)
 {
@@ -33,7 +33,7 @@ static void set_options(CURL *h, const char *url, const arc_deadline *dl, arc_bu
     arc_curl_setup(h, "natsprobe", errbuf);
     arc_curl_timeout(h, (long)np_ms_left(dl));
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    arc_curl_cap(h, NP_HTTP_MAX);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
 }
@@ -56,6 +56,8 @@ static int http_get(const np_target *t, const char *path, const arc_deadline *dl
     char failure[512] = "";
     if (cc == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    else if (arc_curl_too_large(cc))
+        arc_snprintf(failure, sizeof failure, "reply too large (over %d KiB)", NP_HTTP_MAX / 1024);
     else if (cc == CURLE_OPERATION_TIMEDOUT)
         arc_snprintf(failure, sizeof failure, "no answer within %.1fs", arc_now() - dl->start);
     else

@@ -47,16 +47,15 @@ typedef struct {
 
 /* Resolve flags + environment into t. 0 ok; -1 with a usage message in err. */
 int np_target_resolve(const np_options *o, np_target *t, char *err, size_t errlen);
-/* Remove every secret of t from s (in place). */
-void np_redact(const np_target *t, char *s, size_t cap);
 
 /* ---- connection (conn.c) -------------------------------------------------- */
 /* Connect within dl. 0 ok; 1 with a reason (auth failures say so). */
 int np_connect(const np_target *t, const arc_deadline *dl, natsConnection **nc,
                char *why, size_t whylen);
 void np_disconnect(natsConnection *nc);
-/* "what: nats.c's last error" without its source location, secrets redacted. */
-void np_nats_error(const np_target *t, natsStatus s, const char *what, char *why,
+/* "what: nats.c's last error" without its source location (nats.c's errors
+ * name no credentials: they go to it apart from the URL). */
+void np_nats_error(natsStatus s, const char *what, char *why,
                    size_t whylen);
 /* Milliseconds left on dl, at least 1 (nats.c rejects 0). */
 int64_t np_ms_left(const arc_deadline *dl);
@@ -104,14 +103,14 @@ enum { NP_JS_STREAM_NOT_FOUND = 10059 };
 
 /* Request subj with body (may be "") within dl. 0 when a JSON reply arrived
  * (check r->err_code); 1 on no reply (JetStream off, timeout) with why. */
-int np_js_call(const np_target *t, natsConnection *nc, const arc_deadline *dl,
+int np_js_call(natsConnection *nc, const arc_deadline *dl,
                const char *subj, const char *body, np_reply *r, char *why,
                size_t whylen);
 void np_reply_free(np_reply *r);
 
 /* Page through $JS.API.STREAM.LIST; fn gets each stream info object. */
 typedef int (*np_stream_fn)(void *ctx, const arc_json *j, int info);
-int np_js_each_stream(const np_target *t, natsConnection *nc, const arc_deadline *dl,
+int np_js_each_stream(natsConnection *nc, const arc_deadline *dl,
                       np_stream_fn fn, void *ctx, char *why, size_t whylen);
 
 /* ---- stream fields (fields.c) ------------------------------------------------ */

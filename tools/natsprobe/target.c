@@ -131,9 +131,3 @@ int np_target_resolve(const np_options *o, np_target *t, char *err, size_t errle
     arc_wipe(&u, sizeof u);
     return rc;
 }
-
-void np_redact(const np_target *t, char *s, size_t cap)
-{
-    arc_redact(s, cap, t->token);
-    arc_redact(s, cap, t->pass);
-}

@@ -1,14 +1,39 @@
 /* conn.c — connect and query with libpq's non-blocking API, waiting in
  * poll() on the connection's socket for no longer than the deadline, so a
  * server that accepts and never answers cannot hold us (connect_timeout is
- * whole seconds, at least 2, and only used by the blocking calls). */
+ * whole seconds, at least 2, and only used by the blocking calls).
+ *
+ * Replies are capped: libpq makes room for a whole message as soon as its
+ * header declares the length (up to 1 GB for a data row or an error), and
+ * offers no limit. So before each read libpq makes (PQconnectPoll,
+ * PQconsumeInput) we ask the kernel how many bytes the connection has
+ * received in all (TCP_INFO's tcpi_bytes_received, counted before libpq
+ * reads them); over PGC_REPLY_MAX the session stops with "reply too large".
+ * libpq reads at most what the socket holds, so its buffer stays under the
+ * cap plus one socket buffer. A unix socket has no such count: the deadline
+ * still holds there. */
 #include "pgcheck.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <linux/tcp.h> /* tcp_info with tcpi_bytes_received (glibc's is older) */
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 
-enum { WAIT_TIMEOUT = 0, WAIT_READY = 1, WAIT_ERROR = -1 };
+enum { WAIT_TIMEOUT = 0, WAIT_READY = 1, WAIT_ERROR = -1, WAIT_TOO_LARGE = -2 };
+
+/* Bytes the connection received so far (0 when not a TCP socket). */
+static unsigned long long received(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+        len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof ti.tcpi_bytes_received)
+        return 0;
+    return ti.tcpi_bytes_received;
+}
 
 /* Wait until the socket is ready for events or the deadline passes. */
 static int wait_socket(PGconn *c, short events, const arc_deadline *dl)
@@ -22,19 +47,13 @@ static int wait_socket(PGconn *c, short events, const arc_deadline *dl)
         if (ms <= 0)
             return WAIT_TIMEOUT;
         int r = poll(&p, 1, ms);
+        if (r > 0 && received(fd) > PGC_REPLY_MAX)
+            return WAIT_TOO_LARGE;
         if (r > 0)
             return WAIT_READY;
         if (r < 0 && errno != EINTR)
             return WAIT_ERROR;
     }
-}
-
-static void redact_all(const pgc_session *s, char *text, size_t cap)
-{
-    for (int i = 0; s->params && i < s->params->nsecrets; i++)
-        arc_redact(text, cap, s->params->secrets[i]);
-    if (s->conn)
-        arc_redact(text, cap, PQpass(s->conn));
 }
 
 /* "connection to server at "h", port p failed: X" -> "X" (the target is
@@ -48,8 +67,9 @@ static const char *strip_prefix(const char *m)
     return m;
 }
 
-/* libpq's message as a reason: first line, trimmed, secrets redacted. */
-static void reason(const pgc_session *s, const char *msg, char *why, size_t n)
+/* libpq's message as a reason: first line, trimmed. (libpq never quotes a
+ * password; params.c refuses the DSNs whose password it would misplace.) */
+static void reason(const char *msg, char *why, size_t n)
 {
     const char *m = strip_prefix(msg && *msg ? msg : "unknown error");
     size_t len = strcspn(m, "\r\n"), o = 0;
@@ -62,19 +82,39 @@ static void reason(const pgc_session *s, const char *msg, char *why, size_t n)
         o--;
     if (n)
         why[o] = '\0';
-    redact_all(s, why, n);
 }
 
 static int conn_failed(pgc_session *s, char *why, size_t n)
 {
-    reason(s, s->conn ? PQerrorMessage(s->conn) : "out of memory", why, n);
+    const char *msg = s->conn ? PQerrorMessage(s->conn) : "out of memory";
+    /* libpq's words when a message header declares more than it can hold */
+    if (strstr(msg, "cannot allocate memory for input buffer"))
+        msg = "reply too large (a message declares more than can be held)";
+    reason(msg, why, n);
     return 1;
 }
+
+/* A wait that did not end ready: timed out, too large, or failed. */
+static int wait_failed(pgc_session *s, int w, const arc_deadline *dl, const char *while_,
+                       char *why, size_t n);
 
 static int timed_out(const arc_deadline *dl, const char *while_, char *why, size_t n)
 {
     arc_snprintf(why, n, "no answer within %.1f s (%s)", arc_deadline_elapsed(dl), while_);
     return 1;
+}
+
+static int wait_failed(pgc_session *s, int w, const arc_deadline *dl, const char *while_,
+                       char *why, size_t n)
+{
+    if (w == WAIT_TIMEOUT)
+        return timed_out(dl, while_, why, n);
+    if (w == WAIT_TOO_LARGE) {
+        arc_snprintf(why, n, "reply too large (over %u MiB received, %s)",
+                     PGC_REPLY_MAX >> 20, while_);
+        return 1;
+    }
+    return conn_failed(s, why, n);
 }
 
 static const char *conninfo_val(PQconninfoOption *opts, const char *kw)
@@ -97,12 +137,9 @@ static void set_target(pgc_session *s)
     if (!port || !*port)
         port = conninfo_val(info, "port");
     bool v6 = host && strchr(host, ':') && host[0] != '/';
-    char dbname[256];
-    arc_mask_url(db ? db : "", dbname, sizeof dbname); /* a URL as dbname: hide its password */
     arc_snprintf(s->target, sizeof s->target, v6 ? "[%s]:%s/%s" : "%s:%s/%s",
-                 host && *host ? host : "?", port && *port ? port : "5432", dbname);
+                 host && *host ? host : "?", port && *port ? port : "5432", db ? db : "");
     PQconninfoFree(info);
-    redact_all(s, s->target, sizeof s->target);
 }
 
 static void quiet_notices(void *arg, const char *message)
@@ -122,10 +159,8 @@ static int connect_poll(pgc_session *s, const arc_deadline *dl, char *why, size_
         if (st == PGRES_POLLING_FAILED)
             return conn_failed(s, why, n);
         int w = wait_socket(s->conn, st == PGRES_POLLING_READING ? POLLIN : POLLOUT, dl);
-        if (w == WAIT_TIMEOUT)
-            return timed_out(dl, "connecting", why, n);
-        if (w == WAIT_ERROR)
-            return conn_failed(s, why, n);
+        if (w != WAIT_READY)
+            return wait_failed(s, w, dl, "connecting", why, n);
         st = PQconnectPoll(s->conn);
     }
     return PQsetnonblocking(s->conn, 1) == 0 ? 0 : conn_failed(s, why, n);
@@ -149,9 +184,9 @@ static int flush_all(pgc_session *s, const arc_deadline *dl, char *why, size_t n
     int f;
     while ((f = PQflush(s->conn)) == 1) {
         int w = wait_socket(s->conn, POLLIN | POLLOUT, dl);
-        if (w == WAIT_TIMEOUT)
-            return timed_out(dl, "sending the query", why, n);
-        if (w == WAIT_ERROR || !PQconsumeInput(s->conn))
+        if (w != WAIT_READY)
+            return wait_failed(s, w, dl, "sending the query", why, n);
+        if (!PQconsumeInput(s->conn))
             return conn_failed(s, why, n);
     }
     return f == 0 ? 0 : conn_failed(s, why, n);
@@ -163,9 +198,9 @@ static int next_result(pgc_session *s, const arc_deadline *dl, PGresult **r, cha
 {
     while (PQisBusy(s->conn)) {
         int w = wait_socket(s->conn, POLLIN, dl);
-        if (w == WAIT_TIMEOUT)
-            return timed_out(dl, "waiting for the query", why, n);
-        if (w == WAIT_ERROR || !PQconsumeInput(s->conn))
+        if (w != WAIT_READY)
+            return wait_failed(s, w, dl, "waiting for the query", why, n);
+        if (!PQconsumeInput(s->conn))
             return conn_failed(s, why, n);
     }
     *r = PQgetResult(s->conn);
@@ -192,7 +227,7 @@ int pgc_query(pgc_session *s, const char *sql, int nparams, const char *const *p
             PQclear(r);
     } while (r);
     if (!first || PQresultStatus(first) != PGRES_TUPLES_OK) {
-        reason(s, first ? PQresultErrorMessage(first) : PQerrorMessage(s->conn), why, n);
+        reason(first ? PQresultErrorMessage(first) : PQerrorMessage(s->conn), why, n);
         PQclear(first);
         return 1;
     }

@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     if (rc == 0 && o.schema_file)
         rc = pgc_spec_load(&spec, o.schema_file, err, sizeof err);
     if (rc != 0)
-        arc_err(&o.common, "%s", err);
+        rc = arc_input_error(&o.common, rc, "%s", err);
     else
         rc = pgc_run(&o, &params, o.schema_file ? &spec : NULL);
     pgc_spec_free(&spec);

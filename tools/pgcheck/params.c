@@ -71,22 +71,32 @@ static int bad_dsn(const pgc_opts *o, char *perr, char *err, size_t errlen)
     return ARC_EXIT_USAGE;
 }
 
-static void add_secret(pgc_params *p, const char *s)
+/* Would libpq put part of a password where messages show it? In a URI it
+ * ends the user info at the first '@' (or takes none when a '/' comes
+ * first), so a password holding an unescaped '@' or '/' spills into the
+ * host or database name. Such a DSN is refused, never echoed. */
+static const char *misplaced_password(const char *dsn)
 {
-    if (s && *s && p->nsecrets < PGC_MAX_SECRETS)
-        p->secrets[p->nsecrets++] = s;
+    const char *rest = NULL;
+    if (strncmp(dsn, "postgresql://", 13) == 0)
+        rest = dsn + 13;
+    else if (strncmp(dsn, "postgres://", 11) == 0)
+        rest = dsn + 11;
+    if (!rest)
+        return NULL;
+    const char *at = strchr(rest, '@');
+    if (at && strchr(at + 1, '@'))
+        return "more than one '@'";
+    if (at && memchr(rest, '/', (size_t)(at - rest)))
+        return "an '@' after a '/'";
+    return NULL;
 }
 
-/* libpq takes a dbname literally here (no expansion), but a URL given as
- * the dbname would still reach messages: keep its password out of them. */
-static void add_db_url_secret(pgc_params *p, const char *db)
+/* libpq takes a dbname literally here (no expansion): a URL with user info
+ * given as the dbname would reach messages whole. */
+static bool url_as_dbname(const char *db)
 {
-    arc_url u;
-    char err[128];
-    if (db && strstr(db, "://") && arc_url_parse(db, &u, err, sizeof err) == 0 && u.has_pass &&
-        arc_strlcpy(p->db_url_pass, u.pass, sizeof p->db_url_pass) == 0)
-        add_secret(p, p->db_url_pass);
-    arc_wipe(&u, sizeof u);
+    return db && strstr(db, "://") && strchr(db, '@');
 }
 
 static void add_param(pgc_params *p, int *k, const char *key, const char *val)
@@ -130,17 +140,24 @@ int pgc_params_init(pgc_params *p, const pgc_opts *o, char *err, size_t errlen)
         arc_snprintf(err, errlen, "cannot read password file %s", why);
         return ARC_EXIT_DATAERR;
     }
+    const char *spill = o->dsn ? misplaced_password(o->dsn) : NULL;
+    if (spill) {
+        arc_snprintf(err, errlen, "%s: the URI has %s (not shown: a password holding '@' or "
+                     "'/' must be percent-encoded, e.g. %%40, %%2F)", o->dsn_source, spill);
+        return ARC_EXIT_USAGE;
+    }
     if (o->dsn) {
         char *perr = NULL;
         p->parsed = PQconninfoParse(o->dsn, &perr);
         if (!p->parsed)
             return bad_dsn(o, perr, err, errlen);
     }
-    add_secret(p, p->password);
-    add_secret(p, opt_val(p->parsed, "password"));
-    add_secret(p, arc_env("PGPASSWORD"));
-    add_db_url_secret(p, opt_set(p->parsed, "dbname") ? opt_val(p->parsed, "dbname")
-                                                      : arc_env("PGDATABASE"));
+    if (url_as_dbname(opt_set(p->parsed, "dbname") ? opt_val(p->parsed, "dbname")
+                                                   : arc_env("PGDATABASE"))) {
+        arc_snprintf(err, errlen, "the database name is a URL with user info (not shown); "
+                     "give a URL with --dsn or DATABASE_URL");
+        return ARC_EXIT_USAGE;
+    }
     if (build_arrays(p, !host_named(p->parsed)) != 0) {
         arc_snprintf(err, errlen, "out of memory");
         return ARC_EXIT_FAIL;
@@ -161,6 +178,4 @@ void pgc_params_free(pgc_params *p)
         p->parsed = NULL;
     }
     arc_wipe(p->password, sizeof p->password);
-    arc_wipe(p->db_url_pass, sizeof p->db_url_pass);
-    p->nsecrets = 0;
 }

@@ -3,7 +3,8 @@
  *
  *   main.c    options and dispatch (reads like --help)
  *   params.c  connection parameters: --dsn / DATABASE_URL / PG*, the
- *             127.0.0.1 default, --password-file, secrets to redact
+ *             127.0.0.1 default, --password-file, DSNs that would misplace
+ *             a password refused
  *   conn.c    connect and query under a hard deadline (non-blocking libpq)
  *   health.c  the health query: SELECT 1, version, recovery, transport
  *   spec.c    the declared schema file (JSON) and its validation
@@ -19,7 +20,7 @@
 
 #define PGC_NAME_LEN 64 /* NAMEDATALEN: identifiers hold at most 63 bytes */
 #define PGC_WHY_LEN 256
-#define PGC_MAX_SECRETS 6
+#define PGC_REPLY_MAX (8u << 20) /* bytes one session may receive */
 
 /* ---- options (main.c) ----------------------------------------------------- */
 typedef struct {
@@ -36,9 +37,6 @@ typedef struct {
     const char **keys;        /* for PQconnectStartParams, NULL-terminated */
     const char **vals;
     char password[512];       /* from --password-file */
-    char db_url_pass[256];    /* password of a URL given as the dbname */
-    const char *secrets[PGC_MAX_SECRETS]; /* every password we know, to redact */
-    int nsecrets;
 } pgc_params;
 
 /* 0, ARC_EXIT_USAGE (bad DSN) or ARC_EXIT_DATAERR (bad password file);
@@ -50,7 +48,7 @@ void pgc_params_free(pgc_params *p);
 typedef struct {
     PGconn *conn;
     const pgc_params *params;
-    char target[384];    /* host:port/dbname, secrets redacted */
+    char target[384];    /* host:port/dbname (no password is ever part of it) */
     bool connected;      /* the health query answered */
     bool tcp;            /* the server saw a TCP client (inet_server_addr) */
     bool in_recovery;

@@ -106,7 +106,7 @@ int pgc_run(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec)
     json_extra(&r, &extra);
     int rc = arc_report_retry(&o->common, &res, spec ? "schema" : "health", r.s.target,
                               arc_buf_str(&detail), arc_buf_str(&extra));
-    if (rc != 0 && !o->common.quiet && !o->common.json) {
+    if (rc != 0 && arc_text_output(&o->common)) {
         each_line(&r.f.missing, print_missing, "missing");
         each_line(&r.f.warnings, print_missing, "warning");
         fflush(stdout);

@@ -41,9 +41,9 @@ static void item(apply_run *a, const char *kind, const char *name, item_state st
     if ((st == ST_CONFLICT || st == ST_FAILED) && !a->problem[0])
         arc_snprintf(a->problem, sizeof a->problem, "%s %s: %s%s%s", kind, name, state_name[st],
                      *detail ? ": " : "", detail);
-    if (a->x->c.quiet)
-        return;
-    if (!a->x->c.json) {
+    if (a->x->c.quiet || (!a->x->c.json && !arc_text_output(&a->x->c)))
+        return; /* nagios, prometheus: the verdict alone */
+    if (arc_text_output(&a->x->c)) {
         printf("%s %s: %s%s%s\n", kind, name, state_name[st], *detail ? ": " : "", detail);
         return;
     }
@@ -370,7 +370,12 @@ static int run(pa_ctx *x, const pa_spec *s, const char *file)
         arc_err(&x->c, "out of memory");
         return ARC_EXIT_FAIL;
     }
-    arc_deadline_init(&a.dl, x->c.timeout);
+    /* --timeout from the start (reading FILE counted), or, after --wait's
+     * wait for health, from now */
+    if (x->c.wait > 0)
+        arc_deadline_init(&a.dl, x->c.timeout);
+    else
+        arc_deadline_since_start(&x->c, &a.dl);
     if (apply_tenant(&a) == GO_ON && apply_namespaces(&a) == GO_ON)
         apply_topics(&a);
     int rc = report(&a, file, arc_deadline_elapsed(&a.dl) * 1000.0);
@@ -386,10 +391,8 @@ int pa_cmd_apply(pa_ctx *x, const char *file)
     pa_spec s;
     char err[1024];
     int rc = pa_spec_load(file, &s, err, sizeof err);
-    if (rc != 0) {
-        arc_err(&x->c, "%s", err);
-        return rc;
-    }
+    if (rc != 0)
+        return arc_input_error(&x->c, rc, "%s", err);
     rc = pa_wait_healthy(x);
     if (rc == ARC_EXIT_OK)
         rc = run(x, &s, file);

@@ -41,7 +41,6 @@ static int attempt(void *ud, const arc_deadline *dl, char *why, size_t n)
         char shown[96];
         pa_reply_snippet(&r, shown, sizeof shown);
         arc_snprintf(why, n, "unexpected reply %s (want 'ok')", shown);
-        pa_scrub(h->x, why, n);
     } else {
         pa_reply_line(h->x, &r, why, n);
     }

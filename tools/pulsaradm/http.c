@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PA_REPLY_MAX (16u << 20) /* refuse replies above 16 MiB */
 
 struct pa_http {
     CURL *curl;
@@ -16,6 +15,7 @@ struct pa_http {
     char base[1024];
     char errbuf[CURL_ERROR_SIZE];
     long connections;
+    bool follow;
 };
 
 void pa_reply_init(pa_reply *r)
@@ -79,7 +79,8 @@ static struct curl_slist *headers(const char *token, bool with_body)
     return l;
 }
 
-pa_http *pa_http_open(const char *base, const char *token, char *err, size_t errlen)
+pa_http *pa_http_open(const char *base, const char *token, const char *user,
+                      const char *pass, bool follow, char *err, size_t errlen)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         arc_strlcpy(err, "libcurl initialisation failed", errlen);
@@ -96,9 +97,13 @@ pa_http *pa_http_open(const char *base, const char *token, char *err, size_t err
     CURL *c = h->curl;
     arc_curl_setup(c, PA_PROG, h->errbuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L); /* 307 to the owner broker */
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+    arc_curl_cap(c, PA_REPLY_MAX);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (user) { /* from the URL's user info, by position */
+        curl_easy_setopt(c, CURLOPT_USERNAME, user);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, pass ? pass : "");
+    }
+    h->follow = follow;
     return h;
 }
 
@@ -141,22 +146,20 @@ static void transport_error(const pa_http *h, CURLcode rc, long timeout_ms, pa_r
     if (rc == CURLE_OPERATION_TIMEDOUT)
         arc_snprintf(r->err, sizeof r->err, "no reply within %.1f s (timeout)",
                      (double)timeout_ms / 1000.0);
-    else if (rc == CURLE_WRITE_ERROR) /* on_data refused the body */
-        arc_strlcpy(r->err, "reply too large (over 16 MiB)", sizeof r->err);
+    else if (arc_curl_too_large(rc)) /* over PA_REPLY_MAX */
+        arc_snprintf(r->err, sizeof r->err, "reply too large (over %u MiB)", PA_REPLY_MAX >> 20);
     else
         arc_curl_error(h->curl, rc, h->errbuf, r->err, sizeof r->err);
 }
 
-int pa_http_do(pa_http *h, const char *method, const char *path, const char *body,
-               const arc_deadline *dl, pa_reply *r)
+/* One request of url; 1 when a redirect is to be followed (next set). */
+static int request(pa_http *h, const char *method, const char *url, const char *body,
+                   const arc_deadline *dl, pa_reply *r, char next[static 2048])
 {
     pa_reply_free(r);
     long left = arc_deadline_left_ms(dl);
     if (left <= 0)
         return arc_errf(r->err, sizeof r->err, "timed out (--timeout reached)");
-    char url[2048];
-    if (arc_snprintf(url, sizeof url, "%s%s", h->base, path) != 0)
-        return arc_errf(r->err, sizeof r->err, "URL too long");
     CURL *c = h->curl;
     h->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, url);
@@ -177,5 +180,23 @@ int pa_http_do(pa_http *h, const char *method, const char *path, const char *bod
     char *ct = NULL;
     if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
         arc_strlcpy(r->ctype, ct, sizeof r->ctype);
-    return 0;
+    int redir = arc_curl_redirect(c, url, h->follow, next, 2048, r->err, sizeof r->err);
+    return redir == ARC_REDIRECT_REFUSED ? -1 : redir == ARC_REDIRECT_FOLLOW;
+}
+
+int pa_http_do(pa_http *h, const char *method, const char *path, const char *body,
+               const arc_deadline *dl, pa_reply *r)
+{
+    char url[2048], next[2048];
+    if (arc_snprintf(url, sizeof url, "%s%s", h->base, path) != 0)
+        return arc_errf(r->err, sizeof r->err, "URL too long");
+    int rc = 1;
+    for (int hop = 0; rc == 1 && hop <= PA_MAX_REDIRECTS; hop++) {
+        rc = request(h, method, url, body, dl, r, next);
+        if (rc == 1)
+            arc_strlcpy(url, next, sizeof url);
+    }
+    if (rc == 1)
+        rc = arc_errf(r->err, sizeof r->err, "more than %d redirects", PA_MAX_REDIRECTS);
+    return rc;
 }

@@ -41,7 +41,7 @@ static int get_list(lister *l, const char *path, pa_strv *out)
 static int finish(lister *l, bool ok, const char *detail, const char *json_extra)
 {
     pa_reply_free(&l->r);
-    if (ok && !l->x->c.json)
+    if (ok && arc_text_output(&l->x->c))
         return ARC_EXIT_OK; /* the names were the output */
     arc_result out = {.ok = ok, .check = l->check, .target = l->x->target,
                       .latency_ms = (arc_now() - l->t0) * 1000.0, .attempts = 1,
@@ -56,7 +56,7 @@ static int names_result(lister *l, const char *key, const pa_strv *v)
     arc_buf_init(&extra);
     arc_buf_printf(&extra, ",\"%s\":[", key);
     for (size_t i = 0; i < v->n; i++) {
-        if (!l->x->c.json && !l->x->c.quiet)
+        if (arc_text_output(&l->x->c))
             printf("%s\n", v->v[i]);
         arc_buf_puts(&extra, i ? "," : "");
         arc_buf_json_str(&extra, v->v[i]);
@@ -109,7 +109,7 @@ static bool is_partition(const char *name)
 /* One topic: text line or JSON element. partitions 0 = non-partitioned. */
 static void topic_out(lister *l, arc_buf *extra, const char *name, long partitions)
 {
-    if (!l->x->c.json && !l->x->c.quiet) {
+    if (arc_text_output(&l->x->c)) {
         if (partitions > 0)
             printf("%s %ld partition%s\n", name, partitions, partitions == 1 ? "" : "s");
         else

@@ -29,17 +29,23 @@ static const char usage[] =
     "      --token TOKEN    bearer token (default $PULSAR_AUTH_TOKEN; visible in\n"
     "                       the process list: prefer --token-file)\n"
     "      --token-file F   read the token from the first line of F\n"
+    "      --follow-redirects  follow a redirect (e.g. a 307 to the owner broker)\n"
+    "                       only to the same scheme, host and port; without it a\n"
+    "                       redirect fails, naming its target\n"
+    "\n"
+    "A reply over 16 MiB fails as 'reply too large'.\n"
     "\n"
     "--timeout bounds the whole command (every request of an apply). With --wait,\n"
     "apply and the listings first wait until health answers 'ok'.\n"
     "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
-enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE };
+enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE, OPT_FOLLOW };
 
 typedef struct {
     const char *url;
     const char *token_file;
     bool token_given;
+    bool follow;
     char token[PA_TOKEN_MAX];
     char base[1024];
     arc_url parsed;
@@ -60,6 +66,7 @@ static void parse_options(arc_common *c, options *o, int argc, char **argv)
         {"admin-url", required_argument, NULL, 'u'},
         {"token", required_argument, NULL, OPT_TOKEN},
         {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+        {"follow-redirects", no_argument, NULL, OPT_FOLLOW},
         ARC_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt;
@@ -72,6 +79,8 @@ static void parse_options(arc_common *c, options *o, int argc, char **argv)
             take_token(c, o, optarg);
         else if (opt == OPT_TOKEN_FILE)
             o->token_file = optarg;
+        else if (opt == OPT_FOLLOW)
+            o->follow = true;
     }
 }
 
@@ -90,15 +99,16 @@ static void resolve_url(const arc_common *c, options *o, pa_ctx *x)
         arc_usage_error(c, "%s: %s", from, err);
     if (strcmp(o->parsed.scheme, "http") != 0 && strcmp(o->parsed.scheme, "https") != 0)
         arc_usage_error(c, "%s: scheme must be http or https", from);
-    if (strpbrk(url, "?#"))
+    if (strpbrk(o->parsed.path, "?#"))
         arc_usage_error(c, "%s: no query or fragment allowed", from);
-    if (arc_strlcpy(o->base, url, sizeof o->base) != 0)
+    arc_url_hostport(&o->parsed, x->target, sizeof x->target);
+    /* the base without user info: user and password go to libcurl apart */
+    if (arc_snprintf(o->base, sizeof o->base, "%s://%s%s", o->parsed.scheme, x->target,
+                     o->parsed.path) != 0)
         arc_usage_error(c, "%s: URL too long", from);
     size_t n = strlen(o->base);
     while (n > 0 && o->base[n - 1] == '/')
         o->base[--n] = '\0';
-    arc_url_hostport(&o->parsed, x->target, sizeof x->target);
-    x->url_pass = o->parsed.has_pass ? o->parsed.pass : NULL;
 }
 
 /* --token, else --token-file, else $PULSAR_AUTH_TOKEN, else none. */
@@ -184,7 +194,10 @@ int main(int argc, char **argv)
         check_names(&x.c, args[1], strcmp(args[0], "topics") == 0);
     resolve_url(&x.c, &o, &x);
     resolve_token(&x.c, &o, &x);
-    x.http = pa_http_open(o.base, x.token, err, sizeof err);
+    bool has_user = o.parsed.user[0] || o.parsed.has_pass;
+    x.follow = o.follow;
+    x.http = pa_http_open(o.base, x.token, has_user ? o.parsed.user : NULL,
+                          has_user ? o.parsed.pass : NULL, o.follow, err, sizeof err);
     int rc = ARC_EXIT_FAIL;
     if (x.http)
         rc = dispatch(&x, nargs, args);

@@ -22,6 +22,8 @@
 #define PA_MAX_PARTITIONS 100000
 
 /* ---- http.c --------------------------------------------------------------- */
+#define PA_REPLY_MAX (16u << 20) /* a larger reply is "reply too large" */
+#define PA_MAX_REDIRECTS 3
 typedef struct pa_http pa_http;
 
 typedef struct {
@@ -34,8 +36,11 @@ typedef struct {
 void pa_reply_init(pa_reply *r);
 void pa_reply_free(pa_reply *r);
 
-/* base: scheme://host:port[/prefix] without a trailing '/'. token may be NULL. */
-pa_http *pa_http_open(const char *base, const char *token, char *err, size_t errlen);
+/* base: scheme://host:port[/prefix] without user info or a trailing '/';
+ * token, user and pass may be NULL (user/pass: basic auth from the URL).
+ * follow: follow redirects to the same scheme, host and port only. */
+pa_http *pa_http_open(const char *base, const char *token, const char *user,
+                      const char *pass, bool follow, char *err, size_t errlen);
 void pa_http_close(pa_http *h);
 /*
  * One request on the shared handle, bounded by what is left of dl.
@@ -52,7 +57,7 @@ typedef struct {
     arc_common c;
     char target[300];          /* host:port for messages */
     const char *token;         /* NULL: no Authorization header */
-    const char *url_pass;      /* password inside the admin URL, or NULL */
+    bool follow;               /* --follow-redirects (same host only) */
     pa_http *http;
 } pa_ctx;
 
@@ -73,8 +78,6 @@ int pa_reply_partitions(const pa_ctx *x, const char *path, const pa_reply *r, lo
                         char *why, size_t whylen);
 /* The start of a reply body, quoted and on one line: 'abc...' */
 void pa_reply_snippet(const pa_reply *r, char *out, size_t cap);
-/* Remove every secret of the run from a message, in place. */
-void pa_scrub(const pa_ctx *x, char *s, size_t cap);
 
 typedef struct {
     char **v;

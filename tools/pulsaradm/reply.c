@@ -10,12 +10,6 @@
 
 #define LINE_MAX_SHOWN 200
 
-void pa_scrub(const pa_ctx *x, char *s, size_t cap)
-{
-    arc_redact(s, cap, x->token);
-    arc_redact(s, cap, x->url_pass);
-}
-
 /* Copy s[0..n) as one line: control characters become spaces, runs of
  * spaces collapse, long text is cut with "...". */
 static void one_line(const char *s, size_t n, char *out, size_t cap)
@@ -116,7 +110,7 @@ static void auth_line(const pa_ctx *x, const pa_reply *r, const char *why, char 
 void pa_reply_line(const pa_ctx *x, const pa_reply *r, char *out, size_t n)
 {
     char why[512];
-    if (r->status == 0) {
+    if (r->status == 0 || r->err[0]) { /* no reply, or a refused redirect */
         arc_snprintf(out, n, "%s", r->err);
     } else {
         reason_of(r, why, sizeof why);
@@ -127,7 +121,6 @@ void pa_reply_line(const pa_ctx *x, const pa_reply *r, char *out, size_t n)
         else
             arc_snprintf(out, n, "HTTP %ld (empty reply)", r->status);
     }
-    pa_scrub(x, out, n);
 }
 
 void pa_describe(const pa_ctx *x, const char *method, const char *path,
@@ -150,12 +143,12 @@ void pa_reply_snippet(const pa_reply *r, char *out, size_t cap)
 int pa_reply_json(const pa_ctx *x, const char *method, const char *path,
                   const pa_reply *r, arc_json *j, char *why, size_t n)
 {
+    (void)x; /* the run's context, as every pa_reply_* takes it */
     char err[160], shown[96];
     if (arc_json_parse(j, r->body.s, r->body.len, err, sizeof err) == 0)
         return 0;
     pa_reply_snippet(r, shown, sizeof shown);
     arc_snprintf(why, n, "%s %s: reply is not valid JSON (%s): %s", method, path, err, shown);
-    pa_scrub(x, why, n);
     return -1;
 }
 
@@ -173,7 +166,6 @@ int pa_reply_partitions(const pa_ctx *x, const char *path, const pa_reply *r, lo
         pa_reply_snippet(r, shown, sizeof shown);
         arc_snprintf(why, whylen, "GET %s: unexpected reply (want {\"partitions\":N}): %s",
                      path, shown);
-        pa_scrub(x, why, whylen);
         return -1;
     }
     *n = (long)v;
@@ -198,7 +190,6 @@ int pa_reply_strv(const pa_ctx *x, const char *method, const char *path,
         pa_reply_snippet(r, shown, sizeof shown);
         arc_snprintf(why, n, "%s %s: unexpected reply (want a JSON array of names): %s",
                      method, path, shown);
-        pa_scrub(x, why, n);
     }
     return rc;
 }

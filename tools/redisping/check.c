@@ -79,7 +79,7 @@ static int talk(redisContext *c, const arc_deadline *dl, rp_check *k, char *why,
         return ARC_EXIT_OK;
     arc_buf detail;
     arc_buf_init(&detail);
-    int rc = rp_expect_run(c, dl, k->opts, k->target->pass, &detail, &k->json);
+    int rc = rp_expect_run(c, dl, k->opts, &detail, &k->json);
     if (rc == 0)
         arc_snprintf(why, whylen, "PONG, %s", arc_buf_str(&detail));
     else
@@ -96,11 +96,9 @@ int rp_attempt(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
     redisContext *c = rp_connect(k->target, dl, err, sizeof err);
     if (!c) {
         arc_snprintf(why, whylen, "connect: %s", err);
-        arc_redact(why, whylen, k->target->pass);
         return ARC_EXIT_FAIL;
     }
     int rc = talk(c, dl, k, why, whylen);
     redisFree(c);
-    arc_redact(why, whylen, k->target->pass);
     return rc;
 }

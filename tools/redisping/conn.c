@@ -4,7 +4,9 @@
  * The connect uses hiredis' own timeout (non-blocking connect + poll). Each
  * command is written and its reply read with poll() bounded by what is left
  * of the deadline, so a server that accepts and never answers (or trickles
- * bytes) cannot hold the probe past --timeout.
+ * bytes) cannot hold the probe past --timeout; and before hiredis parses
+ * what arrived, resp.c checks that the reply is not too large (a server that
+ * declares a 2 GB bulk string cannot make us allocate it).
  */
 #include "redisping.h"
 
@@ -78,11 +80,23 @@ static int send_all(redisContext *c, const arc_deadline *dl, char *err, size_t e
     return 0;
 }
 
+static bool too_large(const redisContext *c, char *err, size_t errlen)
+{
+    const redisReader *r = c->reader;
+    if (rp_resp_check(r->buf + r->pos, r->len - r->pos, RP_REPLY_MAX, RP_MAX_ELEMENTS) == 0)
+        return false;
+    arc_snprintf(err, errlen, "reply too large (over %u KiB or %d elements)",
+                 RP_REPLY_MAX / 1024, RP_MAX_ELEMENTS);
+    return true;
+}
+
 static redisReply *read_reply(redisContext *c, const arc_deadline *dl, char *err,
                               size_t errlen)
 {
     for (;;) {
         void *reply = NULL;
+        if (too_large(c, err, errlen))
+            return NULL;
         if (redisGetReplyFromReader(c, &reply) != REDIS_OK) {
             io_fail(c, 1, err, errlen);
             return NULL;

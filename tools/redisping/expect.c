@@ -41,16 +41,13 @@ static bool secret_field(const rp_expect *e)
     return strstr(low, "pass") || strstr(low, "auth");
 }
 
-/* What may be printed of a value: secret fields and the password masked. */
-static void shown(const rp_expect *e, const char *v, size_t n, const char *secret,
-                  char *out, size_t cap)
+/* What may be printed of a value: the values of secret fields are masked. */
+static void shown(const rp_expect *e, const char *v, size_t n, char *out, size_t cap)
 {
-    if (secret_field(e)) {
+    if (secret_field(e))
         arc_strlcpy(out, "***", cap);
-        return;
-    }
-    arc_snprintf(out, cap, "%.*s", (int)n, v);
-    arc_redact(out, cap, secret);
+    else
+        arc_snprintf(out, cap, "%.*s", (int)n, v);
 }
 
 /* The value of field in INFO text, or NULL. */
@@ -72,7 +69,7 @@ static const char *info_find(const char *info, const rp_expect *e, size_t *vlen)
 /* CONFIG GET field: 0 looked up (found or not, or an error reply in
  * problem), -1 when the connection failed (problem says why). */
 static int config_get(redisContext *c, const arc_deadline *dl, const rp_expect *e,
-                      const char *secret, seen *s)
+                      seen *s)
 {
     char field[FIELD_MAX + 1];
     arc_snprintf(field, sizeof field, "%.*s", (int)e->flen, e->field);
@@ -92,7 +89,7 @@ static int config_get(redisContext *c, const arc_deadline *dl, const rp_expect *
             strcasecmp(k->str, field) == 0) {
             s->source = "config";
             s->match = strcmp(v->str, e->value) == 0;
-            shown(e, v->str, v->len, secret, s->actual, sizeof s->actual);
+            shown(e, v->str, v->len, s->actual, sizeof s->actual);
             break;
         }
     }
@@ -101,16 +98,16 @@ static int config_get(redisContext *c, const arc_deadline *dl, const rp_expect *
 }
 
 static int lookup(redisContext *c, const arc_deadline *dl, const char *info,
-                  const rp_expect *e, const char *secret, seen *s)
+                  const rp_expect *e, seen *s)
 {
     memset(s, 0, sizeof *s);
     size_t n = 0;
     const char *v = info_find(info, e, &n);
     if (!v)
-        return config_get(c, dl, e, secret, s);
+        return config_get(c, dl, e, s);
     s->source = "info";
     s->match = strlen(e->value) == n && strncmp(v, e->value, n) == 0;
-    shown(e, v, n, secret, s->actual, sizeof s->actual);
+    shown(e, v, n, s->actual, sizeof s->actual);
     return 0;
 }
 
@@ -154,7 +151,7 @@ static void add_text(arc_buf *good, arc_buf *bad, const rp_expect *e, const seen
 }
 
 static int check_all(redisContext *c, const arc_deadline *dl, const rp_options *o,
-                     const char *info, const char *secret, arc_buf *detail, arc_buf *json)
+                     const char *info, arc_buf *detail, arc_buf *json)
 {
     arc_buf good, bad;
     arc_buf_init(&good);
@@ -163,13 +160,13 @@ static int check_all(redisContext *c, const arc_deadline *dl, const rp_options *
     for (int i = 0; i < o->nexpect; i++) {
         const rp_expect *e = &o->expect[i];
         seen s;
-        if (lookup(c, dl, info, e, secret, &s) != 0) {
+        if (lookup(c, dl, info, e, &s) != 0) {
             arc_buf_reset(&bad);
             arc_buf_puts(&bad, s.problem); /* the connection failed: that is the story */
             break;
         }
         char want[256];
-        shown(e, e->value, strlen(e->value), secret, want, sizeof want);
+        shown(e, e->value, strlen(e->value), want, sizeof want);
         if (i > 0)
             arc_buf_puts(json, ",");
         add_json(json, e, &s, want);
@@ -184,7 +181,7 @@ static int check_all(redisContext *c, const arc_deadline *dl, const rp_options *
 }
 
 int rp_expect_run(redisContext *c, const arc_deadline *dl, const rp_options *o,
-                  const char *secret, arc_buf *detail, arc_buf *json)
+                  arc_buf *detail, arc_buf *json)
 {
     const char *argv[] = {"INFO"};
     char err[256];
@@ -196,7 +193,7 @@ int rp_expect_run(redisContext *c, const arc_deadline *dl, const rp_options *o,
             freeReplyObject(r);
         return 1;
     }
-    int rc = check_all(c, dl, o, r->str, secret, detail, json);
+    int rc = check_all(c, dl, o, r->str, detail, json);
     freeReplyObject(r);
     return rc;
 }

@@ -6,6 +6,7 @@
  *   conn.c    hiredis connect and commands bounded by a deadline
  *   check.c   one attempt: connect, AUTH, SELECT, PING, then the --expect checks
  *   expect.c  --expect FIELD=VALUE: parsing, INFO lookup, CONFIG GET fallback
+ *   resp.c    the size of a reply, looked at before hiredis parses it
  */
 #ifndef REDISPING_H
 #define REDISPING_H
@@ -17,6 +18,8 @@
 #define RP_DEFAULT_HOST "127.0.0.1"
 #define RP_DEFAULT_PORT 6379
 #define RP_MAX_EXPECT 32
+#define RP_REPLY_MAX ARC_REPLY_MAX /* largest reply (bytes waiting or one bulk) */
+#define RP_MAX_ELEMENTS 65536      /* largest array reply */
 
 typedef struct {
     const char *field; /* points into argv; not NUL-terminated at flen */
@@ -53,14 +56,18 @@ redisContext *rp_connect(const rp_target *t, const arc_deadline *dl, char *err,
 redisReply *rp_command(redisContext *c, const arc_deadline *dl, int argc,
                        const char **argv, char *err, size_t errlen);
 
+/* resp.c: does the RESP2 text buf[0..len) (what hiredis has yet to parse)
+ * declare or hold more than we accept? 1 too large, 0 not (yet). */
+int rp_resp_check(const char *buf, size_t len, size_t max_bytes, long long max_elems);
+
 /* expect.c */
 int rp_expect_parse(const char *arg, rp_expect *e); /* 0 ok, -1 malformed */
 /* Check every --expect; appends "field=value, ..." (all match) or the
  * mismatches to detail, and ,"expect":[...] to json. Values of secret fields
- * (names with "pass" or "auth") and any text equal to secret are masked.
+ * (names with "pass" or "auth") are masked, by the field, never by their text.
  * Returns 0 when all match, 1 otherwise. */
 int rp_expect_run(redisContext *c, const arc_deadline *dl, const rp_options *o,
-                  const char *secret, arc_buf *detail, arc_buf *json);
+                  arc_buf *detail, arc_buf *json);
 
 /* check.c: the arc_attempt_fn behind arc_retry; ctx is an rp_check. */
 typedef struct {

@@ -45,6 +45,16 @@ static void test_mask(void)
     IS_STR(out, "nats://127.0.0.1:4222", "URL without password unchanged");
     arc_mask_url("postgresql://bob@h/db", out, sizeof out);
     IS_STR(out, "postgresql://bob@h/db", "user without password unchanged");
+    arc_mask_url("redis://u:p@ss:w@127.0.0.1:6379/0", out, sizeof out);
+    IS_STR(out, "redis://u:***@127.0.0.1:6379/0", "password with '@' and ':' masked whole");
+    arc_mask_url("redis://:a@127.0.0.1:6379/a", out, sizeof out);
+    IS_STR(out, "redis://:***@127.0.0.1:6379/a", "one-letter password: the path 'a' stays");
+    arc_mask_url("redis://u:12/ss@h", out, sizeof out);
+    OK(!strstr(out, "ss"), "a password that spilled into the path is not shown: %s", out);
+    arc_mask_url("redis://u:pw@h:99999", out, sizeof out);
+    OK(!strstr(out, "pw"), "an unparsable URL with user info is not echoed: %s", out);
+    OK(arc_has_ctrl("a\x01b", 3) && arc_has_ctrl("a\0b", 3) && !arc_has_ctrl("abc", 3),
+       "control characters, NUL included, are found");
     char msg[128] = "auth failed for token abc123 (abc123)";
     arc_redact(msg, sizeof msg, "abc123");
     IS_STR(msg, "auth failed for token *** (***)", "every occurrence redacted");
