@@ -1,31 +1,21 @@
 # mk/images.mk — the probes image: the four probes, fully static, in an empty image
 # (tools/Dockerfile). Service images copy their probe from it (PROBES_IMAGE build arg).
 #
-#   make probes-image                                   arc-probes:<VERSION> and :latest
-#   make probes-image BUILDER_IMAGE=arc-standin/debian:trixie   (a local builder base)
+#   make probes-image                      arc-probes:<VERSION> and :latest
+#   make probes-image BUILDER_IMAGE=...    another builder base (default: tools/Dockerfile's)
+# The docker runtime builds it by itself when a service image needs it and it is absent.
 
 DOCKER ?= docker
-PROBES_IMAGE_NAME ?= arc-probes
-PROBES_IMAGE_VERSION = $(shell cat $(ROOT)/VERSION 2>/dev/null || echo 0.1.0)
-# The builder stage's base: Debian trixie or later (its libnats-dev has a static library).
-BUILDER_IMAGE ?= debian:trixie
-PROBES_BUILD_FLAGS ?=
-
-# The build context is streamed as a tar of what the image needs, so build/, bin/ and
-# everything else in the work tree stay out of it.
-PROBES_CONTEXT := Makefile VERSION mk tools
+PROBES_IMAGE_NAME := arc-probes
+PROBES_IMAGE_VERSION := $(file <$(ROOT)/VERSION)
+# BUILDER_IMAGE=... (environment or make variable) sets the builder stage's base.
+export BUILDER_IMAGE
 
 ##@ Images
 
 .PHONY: probes-image
-probes-image: ## Build the arc-probes image (static probes); BUILDER_IMAGE=... sets the builder base
-	@echo "probes-image: building $(PROBES_IMAGE_NAME):$(PROBES_IMAGE_VERSION) (builder $(BUILDER_IMAGE))"
-	tar -C $(ROOT) -cf - --exclude='*.o' --exclude='__pycache__' $(PROBES_CONTEXT) | \
-	  $(DOCKER) build --force-rm -f tools/Dockerfile \
-	    --build-arg BUILDER_IMAGE=$(BUILDER_IMAGE) \
-	    --build-arg VERSION=$(PROBES_IMAGE_VERSION) \
-	    -t $(PROBES_IMAGE_NAME):$(PROBES_IMAGE_VERSION) -t $(PROBES_IMAGE_NAME):latest \
-	    $(PROBES_BUILD_FLAGS) -
+probes-image: ## Build arc-probes:<VERSION> (static probes); BUILDER_IMAGE=... sets the builder base
+	@$(SCRIPTS)/probes-image.sh $(PROBES_BUILD_FLAGS)
 
 .PHONY: probes-image-check
 probes-image-check: ## Run every probe of arc-probes with --version in an empty container

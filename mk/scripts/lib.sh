@@ -23,13 +23,16 @@ die() { printf '%s\n' "$*" >&2; exit 1; }
 relpath() { printf '%s\n' "${1#"$ARC_ROOT"/}"; }
 
 # ---- service metadata (services/*/service.yaml, profiles.yaml) ---------------------
+# svcmeta (tools/svcmeta, C on libyaml) reads them; built on first use when missing.
 meta() {
-    command -v python3 >/dev/null 2>&1 ||
-        die "python3 is not installed: the kit reads service.yaml with it (run 'make deps')"
-    python3 "$SCRIPTS/svcmeta.py" "$@"
+    if [ ! -x "$ARC_BIN/svcmeta" ]; then
+        make -C "$ARC_ROOT" -s svcmeta >&2 ||
+            die "svcmeta (the kit's reader of service.yaml) did not build: run 'make deps', then 'make tools'"
+    fi
+    "$ARC_BIN/svcmeta" "$@"
 }
 
-# load_service CODENAME: sets SVC_* (see svcmeta.py env) and exports the service's
+# load_service CODENAME: sets SVC_* (see svcmeta env) and exports the service's
 # port variables and health environment. Exits with the reader's message on error.
 load_service() {
     local code
@@ -48,13 +51,94 @@ docker_answers() {
     command -v docker >/dev/null 2>&1 && timeout 20 docker info >/dev/null 2>&1
 }
 
-# docker_images_reachable: arc-* containers run already, or the service images are
-# built here already, or a registry answers for an upstream base image (so `compose build` can pull it). Without
-# either, a docker `make up` could only fail.
-docker_images_reachable() {
+# ---- images (docker runtime) ---------------------------------------------------------
+# The probes image the service images copy their probe from: ARC_PROBES_IMAGE when the
+# user names one (pulled like any image), else arc-probes:<VERSION>, which the kit builds
+# here from tools/Dockerfile when it is absent (ARC_PROBES_LOCAL=1 marks that case).
+if [ -z "${ARC_PROBES_IMAGE:-}" ]; then
+    ARC_PROBES_IMAGE=arc-probes:$ARC_VERSION
+    ARC_PROBES_LOCAL=1
+fi
+export ARC_PROBES_IMAGE ARC_PROBES_LOCAL=${ARC_PROBES_LOCAL:-0}
+
+# dockerfile_arg FILE NAME: the default of `ARG NAME=...` in a Dockerfile (the one place
+# an upstream image is named: BASE_IMAGE in the service Dockerfiles, BUILDER_IMAGE in
+# tools/Dockerfile).
+dockerfile_arg() {
+    sed -n "s/^ARG $2=//p" "$1" | head -n 1
+}
+
+# engine_api PATH: GET PATH from the Docker engine's API (the socket DOCKER_HOST names,
+# else the default one). Non-zero when it cannot be asked or answers with an error.
+engine_api() {
+    local host=${DOCKER_HOST:-unix:///var/run/docker.sock}
+    command -v curl >/dev/null 2>&1 || return 2
+    case "$host" in
+    unix://*) curl -sf --max-time 15 --unix-socket "${host#unix://}" "http://engine$1" ;;
+    tcp://*) [ -z "${DOCKER_TLS_VERIFY:-}" ] || return 2
+        curl -sf --max-time 15 "http://${host#tcp://}$1" ;;
+    *) return 2 ;;
+    esac
+}
+
+# image_obtainable IMAGE: present here, or the engine can pull it. The engine is asked
+# (its /distribution endpoint), not a registry: it resolves the name through its own
+# registry mirrors and credentials, as `docker pull` and `docker build` will.
+image_obtainable() {
+    docker image inspect "$1" >/dev/null 2>&1 || engine_api "/distribution/$1/json" >/dev/null
+}
+
+# service_image CODENAME: the image compose builds and runs for it (arc-<codename>:<tag>).
+service_image() {
+    local tag="ARC_${1^^}_TAG"
+    printf 'arc-%s:%s\n' "$1" "${!tag:-latest}"
+}
+
+# service_dockerfile CODENAME: the Dockerfile its compose file builds (needs load_service).
+service_dockerfile() {
+    local ctx
+    ctx=$(sed -n 's/^[[:space:]]*context:[[:space:]]*//p' "$SVC_COMPOSE" | head -n 1)
+    printf '%s/%s/Dockerfile\n' "$SVC_DIR" "${ctx:-.}"
+}
+
+# images_needed CODENAME...: one line per image that `up` would have to pull, for the
+# services whose image is not built here yet: each one's upstream base and the probes
+# image (or, when the kit builds that, its builder base).
+images_needed() {
+    local c build=0
+    for c in "$@"; do
+        docker image inspect "$(service_image "$c")" >/dev/null 2>&1 && continue
+        load_service "$c"
+        [ -n "$SVC_COMPOSE" ] || continue
+        dockerfile_arg "$(service_dockerfile "$c")" BASE_IMAGE
+        build=1
+    done
+    [ "$build" = 1 ] || return 0
+    if docker image inspect "$ARC_PROBES_IMAGE" >/dev/null 2>&1; then
+        :
+    elif [ "$ARC_PROBES_LOCAL" = 1 ]; then
+        dockerfile_arg "$ARC_ROOT/tools/Dockerfile" BUILDER_IMAGE
+    else
+        printf '%s\n' "$ARC_PROBES_IMAGE"
+    fi
+}
+
+# docker_images_obtainable CODENAME...: arc-* containers run already, or every image the
+# services need is here or can be pulled by the engine. Otherwise MISSING_IMAGES names
+# those that cannot. The engine is asked for all of them at once.
+docker_images_obtainable() {
+    MISSING_IMAGES=""
     [ -z "$(docker ps -q --filter name=^arc- 2>/dev/null)" ] || return 0 # the kit already runs there
-    docker image inspect "arc-flash:${ARC_FLASH_TAG:-latest}" >/dev/null 2>&1 && return 0
-    timeout 15 docker manifest inspect "${ARC_FLASH_BASE_IMAGE:-nats:2.10-alpine}" >/dev/null 2>&1
+    local img pids=() imgs=() i
+    while IFS= read -r img; do
+        [ -n "$img" ] || continue
+        image_obtainable "$img" & pids+=($!)
+        imgs+=("$img")
+    done < <(images_needed "$@" | sort -u)
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || MISSING_IMAGES+="${MISSING_IMAGES:+, }${imgs[$i]}"
+    done
+    [ -z "$MISSING_IMAGES" ]
 }
 
 # resolve_runtime: ARC_RUNTIME (auto|docker|native) -> ARC_RUNTIME_RESOLVED (exported,
@@ -65,11 +149,12 @@ resolve_runtime() {
     auto)
         if ! docker_answers; then
             ARC_RUNTIME_RESOLVED=native
-        elif docker_images_reachable; then
+        elif mapfile -t _svcs < <(profile_services service) &&
+            docker_images_obtainable "${_svcs[@]+"${_svcs[@]}"}"; then
             ARC_RUNTIME_RESOLVED=docker
         else
             ARC_RUNTIME_RESOLVED=native
-            warn "runtime: Docker answers, but the kit's images are not built and no registry answers for the upstream images: using the native runtime (ARC_RUNTIME=docker to insist)"
+            warn "runtime: Docker answers, but it cannot have $MISSING_IMAGES (not here, and the engine cannot pull it through its registries or mirrors): using the native runtime (ARC_RUNTIME=docker to insist)"
         fi ;;
     docker)
         docker_answers || die "ARC_RUNTIME=docker, but no Docker engine answers ('docker info' failed): start Docker, or use ARC_RUNTIME=native"

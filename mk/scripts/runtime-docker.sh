@@ -44,22 +44,29 @@ why_not_healthy() {
     docker logs --tail 20 "$1" 2>&1 | sed 's/^/    /' >&2 || true
 }
 
+# container_of CODENAME: its container's name (service.yaml `container`, else arc-<codename>).
+container_of() {
+    load_service "$1"
+    printf '%s\n' "$SVC_CONTAINER"
+}
+
 # check_container CODENAME ELAPSED LIMIT: one look at the container, for wait_all.
 check_container() {
-    local c=$1 st health
-    read -r st health <<<"$(state "arc-$c")"
+    local c st health
+    c=$(container_of "$1")
+    read -r st health <<<"$(state "$c")"
     if [ "$st" = running ] && { [ "$health" = healthy ] || [ "$health" = none ]; }; then
-        wait_say "arc-$c is healthy (${2}s)"
+        wait_say "$c is healthy (${2}s)"
         return 0
     fi
     if [ "$st" = exited ] || [ "$st" = dead ] || [ "$st" = absent ] || [ "$health" = unhealthy ]; then
-        wait_warn "arc-$c failed to become healthy: state $st, health $health"
-        why_not_healthy "arc-$c"
+        wait_warn "$c failed to become healthy: state $st, health $health"
+        why_not_healthy "$c"
         return 1
     fi
     if [ "$2" -ge "$3" ]; then
-        wait_warn "arc-$c is not healthy after ${3}s (state $st, health $health); ARC_UP_TIMEOUT=<seconds> waits longer"
-        why_not_healthy "arc-$c"
+        wait_warn "$c is not healthy after ${3}s (state $st, health $health); ARC_UP_TIMEOUT=<seconds> waits longer"
+        why_not_healthy "$c"
         return 1
     fi
     WAIT_STATE=${health/none/$st}
@@ -69,8 +76,30 @@ check_container() {
 # wait_healthy CODENAME...: until each container is healthy; bounded per service.
 wait_healthy() { wait_all check_container "$@"; }
 
+# ensure_probes_image [always] CODENAME...: the probes image the service images copy
+# their probe from, when one of them is to be built (always, or its image is absent):
+# the kit's own arc-probes:<VERSION> is built here from tools/Dockerfile, a probes image
+# named by ARC_PROBES_IMAGE is pulled.
+ensure_probes_image() {
+    local c need=0
+    if [ "$1" = always ]; then need=1; shift; fi
+    for c in "$@"; do
+        docker image inspect "$(service_image "$c")" >/dev/null 2>&1 || need=1
+    done
+    [ "$need" = 1 ] || return 0
+    docker image inspect "$ARC_PROBES_IMAGE" >/dev/null 2>&1 && return 0
+    if [ "$ARC_PROBES_LOCAL" = 1 ]; then
+        say "probes image $ARC_PROBES_IMAGE is not here: building it from tools/Dockerfile, since the service images copy their probe from it (several minutes the first time; cached after)"
+        "$SCRIPTS/probes-image.sh" || die "the probes image $ARC_PROBES_IMAGE did not build (above); 'make probes-image' retries it alone"
+    else
+        say "pulling the probes image $ARC_PROBES_IMAGE (ARC_PROBES_IMAGE)"
+        docker pull "$ARC_PROBES_IMAGE" || die "cannot pull ARC_PROBES_IMAGE=$ARC_PROBES_IMAGE; unset it to have the kit build arc-probes:$ARC_VERSION here"
+    fi
+}
+
 do_build() {
     local c
+    ensure_probes_image always "$@"
     for c in "$@"; do
         dc "$c"
         say "building arc-$c (${SVC_TECH})"
@@ -84,6 +113,7 @@ start_container() {
 }
 
 do_up() {
+    ensure_probes_image "$@"
     ensure_network
     start_in_order start_container "$@"
 }
@@ -110,7 +140,7 @@ do_clean() {
 }
 
 do_logs() {
-    local c follow=() shown=0 width=0
+    local c name follow=() shown=0 width=0
     case "${FOLLOW:-}" in
     1) follow=(-f) ;;
     0) ;;
@@ -118,16 +148,17 @@ do_logs() {
     esac
     for c in "$@"; do [ ${#c} -le "$width" ] || width=${#c}; done
     for c in "$@"; do
-        if ! docker inspect "arc-$c" >/dev/null 2>&1; then
-            warn "arc-$c: no such container (not started)"
+        name=$(container_of "$c")
+        if ! docker inspect "$name" >/dev/null 2>&1; then
+            warn "$name: no such container (not started)"
             continue
         fi
         shown=$((shown + 1))
         if [ $# -eq 1 ]; then
-            docker logs --tail "${LOGS_TAIL:-100}" "${follow[@]+"${follow[@]}"}" "arc-$c"
+            docker logs --tail "${LOGS_TAIL:-100}" "${follow[@]+"${follow[@]}"}" "$name"
             return
         fi
-        docker logs --tail "${LOGS_TAIL:-100}" "${follow[@]+"${follow[@]}"}" "arc-$c" 2>&1 |
+        docker logs --tail "${LOGS_TAIL:-100}" "${follow[@]+"${follow[@]}"}" "$name" 2>&1 |
             while IFS= read -r line; do printf '%-*s | %s\n' "$width" "$c" "$line"; done &
     done
     wait
@@ -136,9 +167,9 @@ do_logs() {
 
 # ports CODENAME: "127.0.0.1:6379->6379" list, from docker when running, else configured.
 ports_of() {
-    local c=$1 p host cont out=()
-    if [ "$(docker inspect -f '{{.State.Running}}' "arc-$c" 2>/dev/null)" = true ]; then
-        docker port "arc-$c" 2>/dev/null |
+    local p host cont out=()
+    if [ "$(docker inspect -f '{{.State.Running}}' "$SVC_CONTAINER" 2>/dev/null)" = true ]; then
+        docker port "$SVC_CONTAINER" 2>/dev/null |
             awk '{ split($1, c, "/"); printf "%s%s->%s", (NR > 1 ? "," : ""), $3, c[1] }'
         return
     fi
@@ -154,24 +185,25 @@ do_status() {
     local c st health
     for c in "$@"; do
         load_service "$c"
-        read -r st health <<<"$(state "arc-$c")"
-        printf '%s\t%s\t%s\t%s\t%s\n' "$c" "arc-$c" "$st" "$health" "$(ports_of "$c")"
+        read -r st health <<<"$(state "$SVC_CONTAINER")"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$SVC_CONTAINER" "$st" "$health" "$(ports_of)"
     done
 }
 
 do_ps() {
     local c filters=()
-    for c in "$@"; do filters+=(--filter "name=^/?arc-$c\$"); done
+    for c in "$@"; do filters+=(--filter "name=^/?$(container_of "$c")\$"); done
     docker ps -a "${filters[@]}" --format 'table {{.Names}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}'
 }
 
 do_shell() {
-    local it=(-i)
+    local it=(-i) name
     [ ! -t 0 ] || it=(-it)
-    [ "$(docker inspect -f '{{.State.Running}}' "arc-$1" 2>/dev/null)" = true ] ||
-        die "arc-$1 is not running: start it with 'make $1-up'"
+    name=$(container_of "$1")
+    [ "$(docker inspect -f '{{.State.Running}}' "$name" 2>/dev/null)" = true ] ||
+        die "$name is not running: start it with 'make $1-up'"
     # shellcheck disable=SC2086  # ARC_SHELL may carry arguments
-    exec docker exec "${it[@]}" "arc-$1" ${ARC_SHELL:-sh}
+    exec docker exec "${it[@]}" "$name" ${ARC_SHELL:-sh}
 }
 
 [ $# -ge 2 ] || die "usage: runtime-docker.sh build|up|down|clean|logs|status|ps|shell CODENAME..."

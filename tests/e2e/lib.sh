@@ -5,15 +5,22 @@
 #   e2e_need_engine       a Docker engine and a compose command, or skip_all saying why
 #                         (as root: installs and starts what is missing)
 #   e2e_standins [NAME..] the STAND-IN images (tests/e2e/standin/build.sh)
-#   e2e_probes_image      arc-probes:<VERSION>, its builder FROM the stand-in Debian base
+#   e2e_default_path CODENAME...
+#                         the default path: a registry mirror (tests/lib/mirror.sh) serves
+#                         the stand-ins under the upstream names the services' Dockerfiles
+#                         name (BASE_IMAGE) and the Debian base under the probes builder's
+#                         (tools/Dockerfile BUILDER_IMAGE); the kit's probes image is
+#                         removed, so `make` builds it itself as a user's first run does
+#   e2e_probes_image      arc-probes:<VERSION> built by `make probes-image` with its defaults
+#                         (needs e2e_default_path's mirror, or the real registry)
 #   e2e_step "what" cmd   run a build step, its log shown only when it fails
 #   e2e_dump [NAME...]    docker ps -a, and each container's health log and last logs
 #
 #   e2e_done              done_testing, after e2e_dump when something failed
 #   e2e_services CODENAME...   claim the kit's real names for these services (skip_all
-#                         when arc-<codename> or arc-<codename>-data exists, unless
-#                         ARC_E2E_REPLACE=1); removes them, their :e2e images and the
-#                         network (when created here) at exit; free host ports
+#                         when the container arc-<codename>, a volume arc-<codename>-* or
+#                         the image arc-<codename>:latest exists, unless ARC_E2E_REPLACE=1);
+#                         removes them and the network (when created here) at exit
 #   kit "what" RC TARGET...    make in the kit without a terminal, one TAP result
 #   kit_fails "what" TARGET... the same, passing on a non-zero exit status
 #
@@ -21,6 +28,8 @@
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../lib/tap.sh
 [ -n "${_tap_n+x}" ] || . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+# shellcheck source=SCRIPTDIR/../lib/mirror.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/mirror.sh"
 
 # A test that stops early (bail_out, an unexpected error) dumps the containers' state too,
 # then tap.sh's own exit handler cleans up as usual.
@@ -83,9 +92,38 @@ e2e_standins() {
 }
 
 e2e_probes_image() {
-    e2e_standins_base || return 1
-    e2e_step "make probes-image BUILDER_IMAGE=$E2E_BASE builds $E2E_PROBES_IMAGE" \
-        make -C "$ARC_ROOT" probes-image BUILDER_IMAGE="$E2E_BASE"
+    docker image inspect "$E2E_PROBES_IMAGE" >/dev/null 2>&1 && return 0
+    e2e_step "make probes-image builds $E2E_PROBES_IMAGE (builder: tools/Dockerfile's default base)" \
+        make -C "$ARC_ROOT" probes-image
+}
+
+# dockerfile_base FILE [ARG]: the default of ARG (BASE_IMAGE) in a Dockerfile.
+dockerfile_base() { sed -n "s/^ARG ${2:-BASE_IMAGE}=//p" "$1" | head -n 1; }
+
+# The stand-in that plays each upstream repository.
+declare -A E2E_STANDIN_OF=([nats]=nats [redis]=redis [apachepulsar/pulsar]=pulsar [pgvector/pgvector]=pgvector)
+declare -A E2E_DIR_OF=([flash]=messaging [strange]=streaming [sonic]=cache [oracle]=sql)
+E2E_UPSTREAM=()
+
+e2e_default_path() {
+    local c up standin names=()
+    mirror_start
+    for c in "$@"; do
+        up=$(dockerfile_base "$ARC_ROOT/services/${E2E_DIR_OF[$c]}/Dockerfile")
+        standin=${E2E_STANDIN_OF[${up%%:*}]:-}
+        [ -n "$standin" ] || { fail "a stand-in plays $up (the $c Dockerfile's BASE_IMAGE)"; return 1; }
+        names+=("$standin")
+        E2E_UPSTREAM+=("$up=arc-standin/$standin")
+    done
+    E2E_UPSTREAM+=("$(dockerfile_base "$ARC_ROOT/tools/Dockerfile" BUILDER_IMAGE)=$E2E_BASE")
+    e2e_standins "${names[@]}" || return 1
+    for up in "${E2E_UPSTREAM[@]}"; do
+        mirror_forget "${up%%=*}" || true
+        e2e_step "the mirror serves ${up#*=} as ${up%%=*}" mirror_push "${up%%=*}" "${up#*=}" || return 1
+    done
+    if [ "$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}}' "$E2E_PROBES_IMAGE" 2>/dev/null)" = arc-probes ]; then
+        docker rmi "$E2E_PROBES_IMAGE" arc-probes:latest >/dev/null 2>&1 || true
+    fi
 }
 
 e2e_standins_base() {
@@ -118,11 +156,12 @@ E2E_OWN_NETWORK=0
 E2E_USED_PORTS=" "
 
 e2e_services() {
-    local c existing=()
+    local c v existing=()
     E2E_SERVICES=("$@")
     for c in "$@"; do
         ! docker container inspect "arc-$c" >/dev/null 2>&1 || existing+=("container arc-$c")
-        ! docker volume inspect "arc-$c-data" >/dev/null 2>&1 || existing+=("volume arc-$c-data")
+        for v in $(docker volume ls -q | grep -E "^arc-$c-" || true); do existing+=("volume $v"); done
+        ! docker image inspect "arc-$c:latest" >/dev/null 2>&1 || existing+=("image arc-$c:latest")
     done
     if [ ${#existing[@]} -gt 0 ]; then
         [ "${ARC_E2E_REPLACE:-0}" = 1 ] ||
@@ -131,17 +170,17 @@ e2e_services() {
     fi
     docker network inspect arc_platform_net >/dev/null 2>&1 || E2E_OWN_NETWORK=1
     on_exit e2e_remove_services
-    export ARC_RUNTIME=docker ARC_PROBES_IMAGE=$E2E_PROBES_IMAGE
-    unset YES
-    for c in "$@"; do export "ARC_${c^^}_TAG=e2e"; done
+    export ARC_RUNTIME=docker
+    unset YES ARC_PROBES_IMAGE ARC_PROBES_LOCAL
+    for c in "$@"; do unset "ARC_${c^^}_TAG"; done
 }
 
 e2e_remove_services() {
-    local c
+    local c v
     for c in "${E2E_SERVICES[@]+"${E2E_SERVICES[@]}"}"; do
         docker rm -f "arc-$c" >/dev/null 2>&1 || true
-        docker volume rm -f "arc-$c-data" >/dev/null 2>&1 || true
-        docker rmi -f "arc-$c:e2e" >/dev/null 2>&1 || true
+        for v in $(docker volume ls -q | grep -E "^arc-$c-" || true); do docker volume rm -f "$v" >/dev/null 2>&1 || true; done
+        docker rmi -f "arc-$c:latest" >/dev/null 2>&1 || true
     done
     [ "$E2E_OWN_NETWORK" = 0 ] || docker network rm arc_platform_net >/dev/null 2>&1 || true
 }

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# `make messaging-up` end to end on a real Docker engine: flash (NATS), strange (Pulsar)
-# and sonic (Redis) built from their service folders — with the probes image and, since
-# no registry is reachable, STAND-IN base images (tests/e2e/standin/) — come up healthy
-# by their own healthchecks (the probes inside), stay up on a second `up`, keep their
-# data over down + up, publish on 127.0.0.1 only and run as non-root.
-# Needs a Docker engine (as root one is installed and started); skipped otherwise.
+# `make messaging-up` end to end on a real Docker engine, on the path a user takes: no
+# image variable is set. The shipped Dockerfiles and compose files run with their
+# defaults; since no remote registry is reachable, a local registry set as the engine's
+# mirror serves STAND-IN images (tests/e2e/standin/) under the upstream names
+# (nats, apachepulsar/pulsar, redis, and debian for the probes builder). The kit builds
+# its probes image itself, then flash (NATS), strange (Pulsar: the admin-REST stand-in,
+# not Apache Pulsar) and sonic (Redis) come up healthy by their own healthchecks (the
+# probes inside), stay up on a second `up`, keep their data over down + up, publish on
+# 127.0.0.1 only and run as non-root.
+# Needs a Docker engine and root (the mirror edits /etc/docker/daemon.json, restored at
+# exit); skipped otherwise.
 #
-# It uses the kit's real container and volume names (arc-flash, arc-flash-data, ...), so
-# it refuses to run when any of them exists already (ARC_E2E_REPLACE=1 removes them);
-# host ports are free ones picked here, the images are tagged :e2e, and everything it
-# created is removed at the end except the cached stand-in and probes images.
+# It uses the kit's real container, volume and image names (arc-flash,
+# arc-flash-jetstream, arc-flash:latest, ...), so it refuses to run when any of them
+# exists already (ARC_E2E_REPLACE=1 removes them); host ports are free ones picked here.
+# Everything it created is removed at the end except the cached stand-in and probes images.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
@@ -21,8 +26,8 @@ need_cmd redis-cli jq
 
 SERVICES=(flash strange sonic)
 declare -A PROBE=([flash]=natsprobe [strange]=pulsaradm [sonic]=redisping)
-# Seconds `make messaging-up` may take to have all three healthy (stand-ins: ~20 s).
-UP_BOUND=180
+# The data volumes, as the seeds name them (spec 003: arc-flash-jetstream).
+declare -A VOLUME=([flash]=arc-flash-jetstream [strange]=arc-strange-data [sonic]=arc-sonic-data)
 
 e2e_services "${SERVICES[@]}"
 e2e_port ARC_FLASH_PORT
@@ -30,30 +35,32 @@ e2e_port ARC_FLASH_MONITOR_PORT
 e2e_port ARC_STRANGE_PORT
 e2e_port ARC_STRANGE_ADMIN_PORT
 e2e_port ARC_SONIC_PORT
-export ARC_FLASH_BASE_IMAGE=arc-standin/nats:2.10-alpine
-export ARC_STRANGE_BASE_IMAGE=arc-standin/pulsar:3.3.0
-export ARC_SONIC_BASE_IMAGE=arc-standin/redis:7.4-alpine
 note "host ports: flash $ARC_FLASH_PORT/$ARC_FLASH_MONITOR_PORT, strange $ARC_STRANGE_PORT/$ARC_STRANGE_ADMIN_PORT, sonic $ARC_SONIC_PORT"
 
 cid() { docker inspect -f '{{.Id}}' "arc-$1" 2>/dev/null || echo "absent"; }
 health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "arc-$1" 2>/dev/null || echo absent; }
 stop_here() { bail_out "$1"; }   # the exit handler dumps the state
 
-# ---- images -------------------------------------------------------------------------
 e2e_step "host probes built (make tools; the health targets and this test use them)" \
     make -C "$ARC_ROOT" -s tools || stop_here "the probes do not build"
-e2e_probes_image || stop_here "the probes image did not build"
-e2e_standins nats redis pulsar || stop_here "the stand-in images did not build"
-e2e_step "make flash-build strange-build sonic-build (probes image + stand-in bases)" \
-    make -C "$ARC_ROOT" flash-build strange-build sonic-build || stop_here "the service images did not build"
+e2e_default_path "${SERVICES[@]}" || stop_here "the registry mirror with the stand-ins is not ready"
+ok_if "no ARC_*_IMAGE or ARC_*_BASE_IMAGE variable is set: the defaults are used" \
+    test -z "$(env | grep -E '^ARC_[A-Z_]*IMAGE=' || true)"
+
+# ---- up from nothing: the kit builds its probes image, then the service images --------
+kit "make messaging-up exits 0 (probes image and service images built from the defaults)" 0 messaging-up
+like "$OUT" "probes image $E2E_PROBES_IMAGE is not here: building it" "messaging-up says it builds the probes image, and why"
 for c in "${SERVICES[@]}"; do
-    is "$(docker inspect -f '{{index .Config.Labels "arc.service.codename"}} {{index .Config.Labels "org.opencontainers.image.base.name"}}' "arc-$c:e2e" 2>&1)" \
-        "$c $(v="ARC_${c^^}_BASE_IMAGE"; echo "${!v}")" "arc-$c:e2e is labelled $c and built on the stand-in base"
+    up=$(dockerfile_base "$ARC_ROOT/services/${E2E_DIR_OF[$c]}/Dockerfile")
+    is "$(docker image inspect -f '{{index .Config.Labels "arc.service.codename"}} {{index .Config.Labels "org.opencontainers.image.base.name"}}' "arc-$c:latest" 2>&1)" \
+        "$c $up" "docker image inspect arc-$c:latest: codename $c, base $up (the Dockerfile's default)"
+    like "$(docker image inspect -f '{{index .Config.Labels "arc.standin"}}' "arc-$c:latest" 2>&1)" "stand-in" \
+        "arc-$c:latest was built on what the mirror served as $up (the stand-in's label)"
+    like "$(docker image inspect -f '{{index .Config.Labels "arc.standin"}}' "$up" 2>&1)" "stand-in" \
+        "$up is here now: the engine pulled it through its registry mirror"
 done
 
-# ---- up: healthy by the containers' own healthchecks --------------------------------
-kit "make messaging-up exits 0" 0 messaging-up
-within "$UP_BOUND" "make messaging-up has all three healthy within ${UP_BOUND}s"
+# ---- healthy by the containers' own healthchecks --------------------------------------
 for c in "${SERVICES[@]}"; do
     e2e_healthy "$c" "${PROBE[$c]}"
 done
@@ -107,7 +114,7 @@ left=$(for c in "${SERVICES[@]}"; do
 done | sort -u | tr '\n' ' ')
 is "$left" "" "messaging-down leaves no arc container behind (by name or compose project)"
 for c in "${SERVICES[@]}"; do
-    ok_if "messaging-down keeps the volume arc-$c-data" e2e_volume_exists "arc-$c-data"
+    ok_if "messaging-down keeps the volume ${VOLUME[$c]}" e2e_volume_exists "${VOLUME[$c]}"
 done
 
 kit "make messaging-up after down exits 0" 0 messaging-up

@@ -38,8 +38,8 @@ uids() { docker top "$P-$1" -eo pid,uid,args | awk 'NR > 1 { print $2 }' | sort 
 args_of() { docker top "$P-$1" -eo pid,args | awk 'NR == 2 { $1 = ""; sub(/^ /, ""); print }'; }
 
 # ---- nats:2.10-alpine ---------------------------------------------------------------
-start nats-default arc-standin/nats:2.10-alpine -p 127.0.0.1::4222 -p 127.0.0.1::8222 --
-start nats-flag arc-standin/nats:2.10-alpine -p 127.0.0.1::4222 -p 127.0.0.1::8222 -- -js
+start nats-default arc-standin/nats -p 127.0.0.1::4222 -p 127.0.0.1::8222 --
+start nats-flag arc-standin/nats -p 127.0.0.1::4222 -p 127.0.0.1::8222 -- -js
 n1=$(hostport nats-default 4222) m1=$(hostport nats-default 8222)
 n2=$(hostport nats-flag 4222) m2=$(hostport nats-flag 8222)
 check_cmd "nats stand-in, default CMD: server answers" 0 '^natsprobe OK' \
@@ -58,17 +58,17 @@ isnt "$RC" 0 "nats stand-in, '-js': no monitoring port (the config was dropped)"
 is "$(uids nats-default)" "0 " "nats stand-in runs as root, like upstream"
 
 # ---- redis:7.4-alpine ---------------------------------------------------------------
-start redis arc-standin/redis:7.4-alpine -p 127.0.0.1::6379 -- --appendonly yes
+start redis arc-standin/redis -p 127.0.0.1::6379 -- --appendonly yes
 r=$(hostport redis 6379)
 check_cmd "redis stand-in: '--appendonly yes' runs redis-server with it (protected mode off, as upstream)" 0 '^redisping OK' \
     "$ARC_BIN/redisping" --wait 20 --url "redis://127.0.0.1:$r" --expect aof_enabled=1
 is "$(uids redis)" "999 " "redis stand-in: started as root, redis-server runs as uid 999"
 is "$(docker exec "$P-redis" stat -c '%u %U' /data)" "999 redis" "redis stand-in: /data belongs to redis"
-is "$(docker inspect -f '{{.Config.WorkingDir}} {{json .Config.Volumes}}' arc-standin/redis:7.4-alpine)" \
+is "$(docker inspect -f '{{.Config.WorkingDir}} {{json .Config.Volumes}}' arc-standin/redis)" \
     '/data {"/data":{}}' "redis stand-in: WORKDIR /data, VOLUME /data"
 
 # ---- pgvector:pg16 ------------------------------------------------------------------
-start pg arc-standin/pgvector:pg16 -p 127.0.0.1::5432 -e POSTGRES_USER=arc -e POSTGRES_DB=arcdb \
+start pg arc-standin/pgvector -p 127.0.0.1::5432 -e POSTGRES_USER=arc -e POSTGRES_DB=arcdb \
     -e POSTGRES_PASSWORD=e2e-pg-pw -v "$ARC_ROOT/services/sql/init:/docker-entrypoint-initdb.d:ro" --
 pg=$(hostport pg 5432)
 check_cmd "pgvector stand-in: first start initialises PGDATA; POSTGRES_USER/DB over TCP with the password" \
@@ -80,25 +80,25 @@ check_cmd "pgvector stand-in: docker-entrypoint-initdb.d ran (extension vector c
 check_cmd "pgvector stand-in: a wrong password is refused (scram over TCP)" 2 '' \
     env PGPASSWORD=wrong psql -h 127.0.0.1 -p "$pg" -U arc -d arcdb -AtX -c 'SELECT 1'
 is "$(uids pg)" "999 " "pgvector stand-in: postgres runs as uid 999"
-start pg-nopw arc-standin/pgvector:pg16 --
+start pg-nopw arc-standin/pgvector --
 for _ in $(seq 50); do [ "$(docker inspect -f '{{.State.Running}}' "$P-pg-nopw")" = false ] && break; sleep 0.2; done
 is "$(docker inspect -f '{{.State.Running}} {{.State.ExitCode}}' "$P-pg-nopw")" "false 1" \
     "pgvector stand-in: no POSTGRES_PASSWORD on an empty PGDATA -> exits 1, like upstream"
 
 # ---- pulsar:3.3.0 -------------------------------------------------------------------
-start pulsar arc-standin/pulsar:3.3.0 -p 127.0.0.1::8080 -- /pulsar/bin/pulsar standalone --no-functions-worker
+start pulsar arc-standin/pulsar -p 127.0.0.1::8080 -- /pulsar/bin/pulsar standalone --no-functions-worker
 a=$(hostport pulsar 8080)
 check_cmd "pulsar stand-in: 'bin/pulsar standalone ...' serves the admin-REST stand-in on 8080" 0 '^pulsaradm OK' \
     "$ARC_BIN/pulsaradm" --wait 20 --admin-url "http://127.0.0.1:$a" health
 is "$(uids pulsar)" "10000 " "pulsar stand-in runs as uid 10000"
-is "$(docker inspect -f '{{.Config.User}} {{.Config.WorkingDir}}' arc-standin/pulsar:3.3.0)" "10000 /pulsar" \
+is "$(docker inspect -f '{{.Config.User}} {{.Config.WorkingDir}}' arc-standin/pulsar)" "10000 /pulsar" \
     "pulsar stand-in: USER 10000, WORKDIR /pulsar"
 like "$(docker logs "$P-pulsar" 2>&1)" "NOT Apache Pulsar" "pulsar stand-in says it is not Apache Pulsar"
 check_cmd "pulsar stand-in: other bin/pulsar commands fail, saying it is a stand-in" 64 'not Apache Pulsar' \
-    docker run --rm arc-standin/pulsar:3.3.0 /pulsar/bin/pulsar broker
+    docker run --rm arc-standin/pulsar /pulsar/bin/pulsar broker
 
-for img in arc-standin/nats:2.10-alpine arc-standin/redis:7.4-alpine arc-standin/pgvector:pg16 \
-    arc-standin/pulsar:3.3.0; do
+for img in arc-standin/nats arc-standin/redis arc-standin/pgvector \
+    arc-standin/pulsar; do
     like "$(docker inspect -f '{{index .Config.Labels "arc.standin"}}' "$img")" 'stand-in' \
         "$img is labelled a stand-in"
 done

@@ -62,7 +62,7 @@ for c in $(kit_codenames); do
     check_cmd "make $c-help exits 0" 0 "$c-help" rmake "$c-help"
     got=$(printf '%s\n' "$OUT" | awk '/^  / { print $1 }' | sort)
     is "$got" "$want" "make $c-help lists exactly the targets of $mk"
-    if [ "$(python3 mk/scripts/svcmeta.py get "$c" kind)" = service ]; then
+    if [ "$("$ARC_BIN/svcmeta" get "$c" kind)" = service ]; then
         for t in build up health logs down clean shell help; do
             printf '%s\n' "$want" | grep -qx "$c-$t" || fail "$mk has no $c-$t"
         done

@@ -21,8 +21,8 @@ kmake() { make -C "$KIT" --no-print-directory "$@"; }
 
 kit_codenames() {
     local c
-    for c in $(python3 "$ARC_ROOT/mk/scripts/svcmeta.py" list); do
-        [ ! -f "$(python3 "$ARC_ROOT/mk/scripts/svcmeta.py" get "$c" dir)/$c.mk" ] || echo "$c"
+    for c in $("$ARC_BIN/svcmeta" list); do
+        [ ! -f "$("$ARC_BIN/svcmeta" get "$c" dir)/$c.mk" ] || echo "$c"
     done
 }
 

@@ -6,8 +6,7 @@
 #    profile when a service outside it has an unset variable.
 # 3. Every error: a fixture each, with the exit code and the file:line:col it names.
 # 4. Quoting: values with quotes, spaces, $, backticks evaluate back exactly.
-# 5. Compatibility with mk/scripts/svcmeta.py's outputs (when python3-yaml exists),
-#    and valgrind.
+# 5. Valgrind (the Python reader it replaced is gone; its outputs matched while both existed).
 # shellcheck disable=SC2016 # code in single quotes is evaluated after resolve's snippet
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../lib/tap.sh
@@ -286,29 +285,6 @@ check_cmd "quoting fixture: env" 0 '' qr env odd
 is "$(bash -c 'set -eu; eval "$1"; printf "<%s>" "$SVC_DESCRIPTION" "${SVC_HEALTH_ARGS[@]}" "$ODD_TOKEN"' _ "$OUT")" \
     "<$desc><$nasty><lit \$HOME \`id\` \$(id)><two words><><7201><$nasty>" "env: the same values"
 
-# ---- compatibility with svcmeta.py (not the source of truth) ----------------------------------
-if python3 -c 'import yaml' 2>/dev/null && [ -f "$ARC_ROOT/mk/scripts/svcmeta.py" ]; then
-    pyscript=$ARC_ROOT/mk/scripts/svcmeta.py
-    py() { ARC_ROOT=$KIT python3 "$pyscript" "$@"; }
-    same=0 diffs=""
-    cmds=("list" "profiles" "default" "profile" "profile think" "profile reason" "profile reason service" "profile think oneshot")
-    for c in $codenames; do
-        cmds+=("env $c")
-        for f in name codename tech role kind description dir compose container probe up_timeout depends_on; do
-            cmds+=("get $c $f")
-        done
-    done
-    for c in "${cmds[@]}"; do
-        # shellcheck disable=SC2086 # the words of the command
-        a=$(sm $c 2>/dev/null; echo "rc=$?")
-        # shellcheck disable=SC2086
-        b=$(py $c 2>/dev/null; echo "rc=$?")
-        if [ "$a" = "$b" ]; then same=$((same + 1)); else diffs+="$c; "; fi
-    done
-    is "$diffs" "" "svcmeta.py gives the same output for $same commands (list, profiles, default, profile, env, get)"
-else
-    skip "compatibility with svcmeta.py: python3-yaml is not installed"
-fi
 
 # ---- memory ------------------------------------------------------------------------------------
 valgrind_clean "resolve reason" 0 "$SM" --root "$KIT" resolve reason

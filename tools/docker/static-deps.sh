@@ -34,7 +34,7 @@ install_packages() {
     apt-get install -y -qq --no-install-recommends \
         build-essential pkg-config dpkg-dev ca-certificates \
         libssl-dev zlib1g-dev libzstd-dev \
-        libhiredis-dev libjsmn-dev libnats-dev libsodium-dev libprotobuf-c-dev \
+        libhiredis-dev libjsmn-dev libnats-dev libyaml-dev libsodium-dev libprotobuf-c-dev \
         >/dev/null
     [ -f /usr/lib/x86_64-linux-gnu/libnats_static.a ] || [ -n "$(find /usr/lib -name libnats_static.a -print -quit)" ] ||
         die "this builder's libnats-dev has no libnats_static.a (Debian trixie or later has it)"

@@ -16,12 +16,11 @@ root=$(cd "$here/../../.." && pwd)
 suite=${STANDIN_SUITE:-trixie}
 base=arc-standin/debian:$suite
 
+# The stand-ins are tagged arc-standin/<name>; the tests serve them under the upstream
+# names (tests/lib/mirror.sh), which docs/upstream.md and the service Dockerfiles give.
 image_of() {
     case "$1" in
-    nats) echo arc-standin/nats:2.10-alpine ;;
-    redis) echo arc-standin/redis:7.4-alpine ;;
-    pgvector) echo arc-standin/pgvector:pg16 ;;
-    pulsar) echo arc-standin/pulsar:3.3.0 ;;
+    nats | redis | pgvector | pulsar) echo "arc-standin/$1" ;;
     *) echo "standin: unknown stand-in '$1' (nats, redis, pgvector, pulsar)" >&2; return 64 ;;
     esac
 }
