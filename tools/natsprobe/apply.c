@@ -40,37 +40,78 @@ static void server_streams_free(server_streams *ss)
     free(ss->v);
 }
 
-/* Do streams a and b claim a common subject? Names both in why. */
-static bool overlap(const np_stream *a, const np_stream *b, const char *b_kind, char *why,
-                    size_t whylen)
+static const np_stream *stream_of(const np_streamfile *sf, const np_stream *other, int k)
 {
-    const np_value *sa = &a->v[NP_F_SUBJECTS], *sb = &b->v[NP_F_SUBJECTS];
-    for (int x = 0; x < sa->nlist; x++)
-        for (int y = 0; y < sb->nlist; y++)
-            if (np_subjects_overlap(sa->list[x], sb->list[y])) {
-                arc_snprintf(why, whylen, "subjects overlap: stream %s (%s) and %s stream %s (%s) "
-                             "can match the same subject; nothing applied", a->name,
-                             sa->list[x], b_kind, b->name, sb->list[y]);
-                return true;
-            }
-    return false;
+    return k < sf->n ? &sf->v[k] : &other[k - sf->n];
+}
+
+/* Does a declared stream claim a subject that another declared stream, or
+ * one of other[0..nother) (skip[i]: not to check), could also match? Names
+ * both in why. */
+static bool any_overlap(const np_streamfile *sf, const np_stream *other, int nother,
+                        const bool *skip, char *why, size_t whylen)
+{
+    int n = 0;
+    for (int k = 0; k < sf->n + nother; k++)
+        n += (k < sf->n || !skip[k - sf->n]) ? stream_of(sf, other, k)->v[NP_F_SUBJECTS].nlist : 0;
+    np_subj_ref *refs = malloc(((size_t)n + 1) * sizeof *refs);
+    if (!refs)
+    {
+        arc_strlcpy(why, "out of memory", whylen);
+        return true;
+    }
+    n = 0;
+    for (int k = 0; k < sf->n + nother; k++) {
+        const np_value *v = &stream_of(sf, other, k)->v[NP_F_SUBJECTS];
+        for (int i = 0; (k < sf->n || !skip[k - sf->n]) && i < v->nlist; i++)
+            refs[n++] = (np_subj_ref){v->list[i], k, k < sf->n};
+    }
+    int x, y;
+    bool hit = np_find_overlap(refs, n, &x, &y);
+    if (hit && (!refs[x].declared || (refs[y].declared && refs[y].stream < refs[x].stream))) {
+        int t = x;
+        x = y;
+        y = t;
+    }
+    if (hit)
+        arc_snprintf(why, whylen, "subjects overlap: stream %s (%s) and %s stream %s (%s) "
+                     "can match the same subject; nothing applied",
+                     stream_of(sf, other, refs[x].stream)->name, refs[x].subject,
+                     refs[y].declared ? "declared" : "existing",
+                     stream_of(sf, other, refs[y].stream)->name, refs[y].subject);
+    free(refs);
+    return hit;
 }
 
 int np_apply_check_file(const np_streamfile *sf, char *why, size_t whylen)
 {
-    for (int a = 0; a < sf->n; a++)
-        for (int b = a + 1; b < sf->n; b++)
-            if (overlap(&sf->v[a], &sf->v[b], "declared", why, whylen))
-                return ARC_EXIT_FAIL;
-    return ARC_EXIT_OK;
+    return any_overlap(sf, NULL, 0, NULL, why, whylen) ? ARC_EXIT_FAIL : ARC_EXIT_OK;
 }
 
-static bool declared(const np_streamfile *sf, const char *name)
+static int cmp_name(const void *a, const void *b)
 {
-    for (int i = 0; i < sf->n; i++)
-        if (strcmp(sf->v[i].name, name) == 0)
-            return true;
-    return false;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* skip[i]: server stream i is declared (it gets the file's subjects). */
+static bool *declared_mask(const np_streamfile *sf, const server_streams *ss)
+{
+    const char **names = malloc(((size_t)sf->n + 1) * sizeof *names);
+    bool *skip = calloc((size_t)ss->n + 1, sizeof *skip);
+    for (int i = 0; names && skip && i < sf->n; i++)
+        names[i] = sf->v[i].name;
+    if (names && skip)
+        qsort(names, (size_t)sf->n, sizeof *names, cmp_name);
+    for (int i = 0; names && skip && i < ss->n; i++) {
+        const char *key = ss->v[i].name;
+        skip[i] = bsearch(&key, names, (size_t)sf->n, sizeof *names, cmp_name) != NULL;
+    }
+    if (!names) {
+        free(skip);
+        skip = NULL;
+    }
+    free(names);
+    return skip;
 }
 
 /* Declared streams against the server's other streams (those the file does
@@ -82,13 +123,15 @@ static int check_server_overlap(np_apply_run *a, natsConnection *nc, const arc_d
     int rc = np_js_each_stream(nc, dl, collect, &ss, why, whylen);
     if (rc != ARC_EXIT_OK && ss.err[0])
         arc_snprintf(why, whylen, "listing streams: %s", ss.err);
-    for (int i = 0; rc == ARC_EXIT_OK && i < ss.n; i++) {
-        if (declared(a->sf, ss.v[i].name))
-            continue;
-        for (int d = 0; rc == ARC_EXIT_OK && d < a->sf->n; d++)
-            if (overlap(&a->sf->v[d], &ss.v[i], "existing", why, whylen))
-                rc = NP_FAIL_FINAL;
+    bool *skip = rc == ARC_EXIT_OK ? declared_mask(a->sf, &ss) : NULL;
+    if (rc == ARC_EXIT_OK && !skip)
+    {
+        arc_strlcpy(why, "out of memory", whylen);
+        rc = ARC_EXIT_FAIL;
     }
+    if (rc == ARC_EXIT_OK && any_overlap(a->sf, ss.v, ss.n, skip, why, whylen))
+        rc = NP_FAIL_FINAL;
+    free(skip);
     server_streams_free(&ss);
     return rc;
 }

@@ -50,17 +50,26 @@ const np_field *np_field_by_key(const char *key)
     return NULL;
 }
 
-/* A decoded copy of string token i (malloc'd), or NULL. */
-static char *dup_string(const arc_json *j, int i)
+/* A decoded copy of string token i (malloc'd), or NULL; *ctrl is set when
+ * the text holds a control character (\u0000 included). */
+static char *dup_checked(const arc_json *j, int i, bool *ctrl)
 {
     int n;
     arc_json_raw(j, i, &n);
     char *s = malloc((size_t)n + 1);
-    if (s && arc_json_str(j, i, s, (size_t)n + 1) != 0) {
+    int rc = s ? arc_json_name(j, i, s, (size_t)n + 1) : -1;
+    *ctrl = rc == -2;
+    if (rc == -1) {
         free(s);
         s = NULL;
     }
     return s;
+}
+
+static char *dup_string(const arc_json *j, int i)
+{
+    bool ctrl;
+    return dup_checked(j, i, &ctrl);
 }
 
 static void choices_text(const np_field *f, char *out, size_t n)
@@ -131,18 +140,22 @@ static int read_subjects(const arc_json *j, int i, bool from_server, np_value *v
     if (!v->list)
         return arc_errf(err, errlen, "out of memory");
     for (int k = i + 1; v->nlist < n; k = arc_json_next(j, k)) {
-        if (!arc_json_is(j, k, JSMN_STRING) || !(v->list[v->nlist] = dup_string(j, k)))
+        bool ctrl = false;
+        if (!arc_json_is(j, k, JSMN_STRING) || !(v->list[v->nlist] = dup_checked(j, k, &ctrl)))
             return arc_errf(err, errlen, "subject %d is not a string", v->nlist + 1);
         const char *s = v->list[v->nlist++];
         if (from_server)
             continue;
+        if (ctrl)
+            return arc_errf(err, errlen, "subject %d contains a control character (\\u0000 "
+                            "included)", v->nlist);
         if (!np_subject_valid(s))
             return arc_errf(err, errlen, "\"%.80s\" is not a valid subject", s);
-        for (int m = 0; m < v->nlist - 1; m++)
-            if (strcmp(v->list[m], s) == 0)
-                return arc_errf(err, errlen, "\"%.80s\" is listed twice", s);
     }
-    return n == 0 && !from_server ? arc_errf(err, errlen, "needs at least one subject") : 0;
+    if (n == 0 && !from_server)
+        return arc_errf(err, errlen, "needs at least one subject");
+    const char *dup = from_server ? NULL : np_first_duplicate(v->list, v->nlist);
+    return dup ? arc_errf(err, errlen, "\"%.80s\" is listed twice", dup) : 0;
 }
 
 /* Range rules of the file (the server's own limits). */

@@ -192,6 +192,20 @@ bool np_stream_name_valid(const char *s);
 /* Could one subject match both patterns? (`*` one token, `>` the rest) */
 bool np_subjects_overlap(const char *a, const char *b);
 
+/* ---- many subjects at once (overlap.c), in O(n log n) for real files ------------ */
+/* The first string listed twice in list[0..n), or NULL. */
+const char *np_first_duplicate(char **list, int n);
+
+typedef struct {
+    const char *subject;
+    int stream;    /* which stream claims it */
+    bool declared; /* the file declares that stream (else: on the server) */
+} np_subj_ref;
+
+/* Two subjects of different streams, one of them declared, that one subject
+ * could match: true with their indexes in *a and *b. */
+bool np_find_overlap(const np_subj_ref *refs, int n, int *a, int *b);
+
 
 /* ---- the streams file (streamfile.c) --------------------------------------------- */
 typedef struct {

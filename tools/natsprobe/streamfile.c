@@ -84,6 +84,8 @@ static int read_name(const loader *L, int obj, np_stream *s)
     int k = arc_json_get(L->j, obj, "name");
     if (k < 0)
         return bad(L, obj, NULL, NULL, "a stream without a \"name\"");
+    if (arc_json_name(L->j, k, s->name, sizeof s->name) == -2)
+        return bad(L, k, NULL, "name", "contains a control character (\\u0000 included)");
     if (arc_json_str(L->j, k, s->name, sizeof s->name) != 0 || !np_stream_name_valid(s->name))
         return bad(L, k, NULL, "name", "not a valid stream name (a string of at most 255 bytes "
                    "without spaces, '.', '*', '>', '/' or '\\')");
@@ -140,14 +142,29 @@ static int read_stream(const loader *L, int obj, np_stream *s)
     return rc ? rc : check_stream(L, obj, s);
 }
 
+static int cmp_stream(const void *a, const void *b)
+{
+    const np_stream *x = *(const np_stream *const *)a, *y = *(const np_stream *const *)b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x > y) - (x < y); /* equal names in file order */
+}
+
+/* A name declared twice: sorted, then neighbours compared (O(n log n)). */
 static int check_names(const loader *L, const np_streamfile *sf)
 {
-    for (int a = 0; a < sf->n; a++)
-        for (int b = a + 1; b < sf->n; b++)
-            if (strcmp(sf->v[a].name, sf->v[b].name) == 0)
-                return bad_at(L, sf->v[b].line, sf->v[b].col, sf->v[b].name, NULL,
-                              "declared twice (first at line %d)", sf->v[a].line);
-    return 0;
+    const np_stream **v = malloc(((size_t)sf->n + 1) * sizeof *v);
+    if (!v)
+        return bad_at(L, 1, 1, NULL, NULL, "out of memory");
+    for (int i = 0; i < sf->n; i++)
+        v[i] = &sf->v[i];
+    qsort(v, (size_t)sf->n, sizeof *v, cmp_stream);
+    int rc = 0;
+    for (int i = 1; i < sf->n && rc == 0; i++)
+        if (strcmp(v[i - 1]->name, v[i]->name) == 0)
+            rc = bad_at(L, v[i]->line, v[i]->col, v[i]->name, NULL,
+                        "declared twice (first at line %d)", v[i - 1]->line);
+    free(v);
+    return rc;
 }
 
 /* The "streams" array of the top-level object, or a 65. */

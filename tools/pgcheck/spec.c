@@ -43,16 +43,12 @@ static int get_text(const parse_ctx *c, int tok, char *out, size_t n, const char
 {
     if (!arc_json_is(c->j, tok, JSMN_STRING))
         return bad(c, tok, "%s must be a string", what);
-    if (arc_json_str(c->j, tok, out, n) != 0)
+    int rc = arc_json_name(c->j, tok, out, n);
+    if (rc == -2)
+        return bad(c, tok, "%s contains a control character (\\u0000 included)", what);
+    if (rc != 0)
         return bad(c, tok, "%s is too long (at most %zu bytes)", what, n - 1);
-    int len;
-    const char *raw = arc_json_raw(c->j, tok, &len);
-    bool ctl = false;
-    for (const char *p = out; *p; p++)
-        ctl = ctl || (unsigned char)*p < 0x20;
-    for (int i = 0; i + 6 <= len; i++)
-        ctl = ctl || strncmp(raw + i, "\\u0000", 6) == 0;
-    return ctl ? bad(c, tok, "%s contains a control character", what) : 0;
+    return 0;
 }
 
 static int get_name(const parse_ctx *c, int tok, char *out, size_t n, const char *what)

@@ -4,7 +4,8 @@
  *   main.c    options and dispatch (reads like --help)
  *   http.c    one libcurl easy handle for the whole run (one TCP connection)
  *   reply.c   a reply as one line (JSON reason / first line of a text 500),
- *             JSON replies, and a small string list
+ *             and JSON replies
+ *   strv.c    a list of strings with a hash index
  *   health.c  `health` and `ready`
  *   spec.c    the provisioning file (apply FILE)
  *   apply.c   read, compare, then write only what is missing
@@ -79,9 +80,12 @@ int pa_reply_partitions(const pa_ctx *x, const char *path, const pa_reply *r, lo
 /* The start of a reply body, quoted and on one line: 'abc...' */
 void pa_reply_snippet(const pa_reply *r, char *out, size_t cap);
 
+/* ---- strv.c: a list of strings with a hash index (has() in O(1)) ---------- */
 typedef struct {
     char **v;
     size_t n, cap;
+    size_t *slot;  /* open addressing: index + 1 into v, 0 empty */
+    size_t nslot;  /* a power of two, at least 2 * n */
 } pa_strv;
 
 void pa_strv_init(pa_strv *s);

@@ -20,6 +20,7 @@ typedef struct {
     const char *path;
     arc_json j;
     pa_spec *s;
+    pa_strv topic_keys; /* "ns/name" of the topics so far */
     char *err;
     size_t errlen;
 } parser;
@@ -57,7 +58,10 @@ static int get_string(parser *p, int tok, const char *what, char *out, size_t n)
 {
     if (!arc_json_is(&p->j, tok, JSMN_STRING))
         return fail_at(p, tok, "%s: must be a string", what);
-    if (arc_json_str(&p->j, tok, out, n) != 0)
+    int rc = arc_json_name(&p->j, tok, out, n);
+    if (rc == -2)
+        return fail_at(p, tok, "%s: contains a control character (\\u0000 included)", what);
+    if (rc != 0)
         return fail_at(p, tok, "%s: too long (at most %zu characters)", what, n - 1);
     return 0;
 }
@@ -78,7 +82,7 @@ static int get_names(parser *p, int tok, const char *what, pa_strv *out)
         return fail_at(p, tok, "%s: must be an array of strings", what);
     char name[PA_NAME_MAX], field[64];
     int k = 0;
-    for (int i = tok + 1; i < arc_json_next(&p->j, tok); i = arc_json_next(&p->j, i), k++) {
+    for (int i = tok + 1, end = arc_json_next(&p->j, tok); i < end; i = arc_json_next(&p->j, i), k++) {
         arc_snprintf(field, sizeof field, "%s[%d]", what, k);
         int rc = get_name(p, i, field, name);
         if (rc)
@@ -114,7 +118,7 @@ static int get_namespaces(parser *p, int tok)
         return fail_at(p, tok, "namespaces: must be an array of strings");
     char ns[PA_NAME_MAX], field[64];
     int k = 0;
-    for (int i = tok + 1; i < arc_json_next(&p->j, tok); i = arc_json_next(&p->j, i), k++) {
+    for (int i = tok + 1, end = arc_json_next(&p->j, tok); i < end; i = arc_json_next(&p->j, i), k++) {
         arc_snprintf(field, sizeof field, "namespaces[%d]", k);
         int rc = get_namespace(p, i, field, ns);
         if (rc)
@@ -166,9 +170,12 @@ static int topic_name(parser *p, int tok, const char *field, pa_topic *t)
     if (rc == 0 && !pa_strv_has(&p->s->namespaces, t->ns))
         return fail_at(p, tok, "%s: namespace '%s' is not declared in \"namespaces\"", field,
                        t->ns);
-    for (size_t i = 0; rc == 0 && i < p->s->ntopics; i++)
-        if (strcmp(p->s->topics[i].ns, t->ns) == 0 && strcmp(p->s->topics[i].name, t->name) == 0)
-            return fail_at(p, tok, "%s: topic '%s/%s' is declared twice", field, t->ns, t->name);
+    char key[PA_NAME_MAX * 2 + 2];
+    arc_snprintf(key, sizeof key, "%s/%s", t->ns, t->name);
+    if (rc == 0 && pa_strv_has(&p->topic_keys, key))
+        return fail_at(p, tok, "%s: topic '%s/%s' is declared twice", field, t->ns, t->name);
+    if (rc == 0 && pa_strv_add(&p->topic_keys, key) != 0)
+        return fail_at(p, tok, "out of memory");
     return rc;
 }
 
@@ -193,7 +200,7 @@ static int get_topic(parser *p, int tok, int k)
         return fail_at(p, tok, "%s: must be an object {\"name\": ..., \"partitions\": N}", field);
     pa_topic t = {.partitions = 0};
     int name = -1, parts = -1, rc;
-    for (int i = tok + 1; i < arc_json_next(&p->j, tok); i = arc_json_next(&p->j, i + 1)) {
+    for (int i = tok + 1, end = arc_json_next(&p->j, tok); i < end; i = arc_json_next(&p->j, i + 1)) {
         if (arc_json_eq(&p->j, i, "name") && name < 0)
             name = i + 1;
         else if (arc_json_eq(&p->j, i, "partitions") && parts < 0)
@@ -220,7 +227,7 @@ static int get_topics(parser *p, int tok)
     if (!p->s->topics)
         return fail_at(p, tok, "out of memory");
     int k = 0, rc = 0;
-    for (int i = tok + 1; rc == 0 && i < arc_json_next(&p->j, tok); i = arc_json_next(&p->j, i))
+    for (int i = tok + 1, end = arc_json_next(&p->j, tok); rc == 0 && i < end; i = arc_json_next(&p->j, i))
         rc = get_topic(p, i, k++);
     return rc;
 }
@@ -296,6 +303,7 @@ int pa_spec_load(const char *path, pa_spec *s, char *err, size_t errlen)
         rc = parse_root(&p);
         arc_json_free(&p.j);
     }
+    pa_strv_free(&p.topic_keys);
     free(text);
     if (rc)
         pa_spec_free(s);
