@@ -2,11 +2,16 @@
 # The compose files and Dockerfiles of flash, strange, sonic and oracle:
 # - every services/*/docker-compose*.yml validates with every compose command present
 #   (docker-compose here; the `docker compose` plugin where it exists);
+# - the compose files need the kit's environment (ARC_PROBES_IMAGE, ARC_VERSION, which
+#   mk/scripts/lib.sh sets from VERSION): without it `config` fails naming the variable;
 # - the settings, read from compose's own parsed config (compose_check.py);
 # - environment overrides and the folder's .env reach compose as the kit calls it;
-# - nats-server.conf runs in a real nats-server with JetStream;
-# - each Dockerfile really builds (docker build, classic builder) on small local
-#   stand-in images, copies its probe, runs non-root, and carries its labels.
+# - no compose file or Dockerfile names a probes image, its registry or a version;
+# - the Dockerfiles' shape (probes stage, FROM ${BASE_IMAGE}, probe copied, non-root);
+# - nats-server.conf runs in a real nats-server with JetStream.
+# Upstream facts (base images, users, entrypoints, flags, data directories) are checked
+# against docs/upstream.md by tests/kit/upstream.t; the images are built and run on the
+# default path by the e2e tests (tests/e2e/).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
@@ -20,7 +25,22 @@ mapfile -t impls < <(mk/scripts/compose.sh --all)
 [ ${#impls[@]} -gt 0 ] || skip_all "no compose command installed (docker-compose or the docker compose plugin)"
 note "compose commands: ${impls[*]}"
 SERVICES="flash strange sonic oracle"
-dir_of() { python3 mk/scripts/svcmeta.py get "$1" dir; }
+[ -x "$ARC_BIN/svcmeta" ] || bail_out "$ARC_BIN/svcmeta is not built (run 'make tools')"
+meta() { "$ARC_BIN/svcmeta" "$@"; }
+dir_of() { meta get "$1" dir; }
+
+# ---- the kit's environment (mk/scripts/lib.sh, with nothing else set) -----------------------
+# shellcheck disable=SC2016  # expanded by the inner bash
+kit_env() { # VAR=VALUE...: print ARC_PROBES_IMAGE ARC_VERSION ARC_PROBES_LOCAL as lib.sh sets them
+    env -i PATH="$PATH" HOME="$HOME" ARC_ROOT="$ARC_ROOT" "$@" bash -c \
+        '. mk/scripts/lib.sh && printf "%s %s %s\n" "$ARC_PROBES_IMAGE" "$ARC_VERSION" "$ARC_PROBES_LOCAL"'
+}
+read -r KIT_PROBES KIT_VERSION local_build < <(kit_env)
+is "$KIT_VERSION" "$version" "lib.sh: ARC_VERSION comes from VERSION ($version)"
+is "$KIT_PROBES $local_build" "arc-probes:$version 1" \
+    "lib.sh: ARC_PROBES_IMAGE defaults to the local arc-probes:<VERSION>, built here when absent"
+is "$(kit_env ARC_PROBES_IMAGE=registry.example/p:9)" "registry.example/p:9 $version 0" \
+    "lib.sh: an ARC_PROBES_IMAGE the user names is kept, and not built here"
 
 # ---- every compose file validates ---------------------------------------------------
 # make validate runs `<compose> -f FILE config -q` for each file and each compose command.
@@ -35,20 +55,48 @@ printf 'services:\n  sonic:\n    ports: [1, 2\n' >"$KIT/services/cache/docker-co
 check_cmd "make validate fails on a broken compose file, naming it" 2 'INVALID .*services/cache/docker-compose.yml' \
     kmake validate
 
+# ---- the kit's environment is required -----------------------------------------------
+# Every compose file that builds an image needs ARC_PROBES_IMAGE and ARC_VERSION: without
+# them `config` fails (nothing falls back to a registry or a version written in a file);
+# with them it passes; through the kit (compose.sh sources lib.sh) it passes as is.
+# A fresh copy of the kit (no developer .env); each file's folder is its project directory.
+kit_copy
+mapfile -t building < <(cd "$KIT" && grep -l '^[[:space:]]*build:' services/*/docker-compose.yml)
+isnt "${#building[@]}" 0 "compose files that build an image: ${building[*]}"
+for impl in "${impls[@]}"; do
+    read -r -a dc <<<"$impl"
+    for f in "${building[@]}"; do
+        at=(--project-directory "$KIT/$(dirname "$f")" -f "$KIT/$f")
+        check_cmd "$impl config $f fails without ARC_PROBES_IMAGE, naming it" 1 'ARC_PROBES_IMAGE.*probes image' \
+            env -i PATH="$PATH" HOME="$HOME" ARC_VERSION="$KIT_VERSION" "${dc[@]}" "${at[@]}" config -q
+        check_cmd "$impl config $f fails without ARC_VERSION, naming it" 1 'ARC_VERSION.*VERSION' \
+            env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" "${dc[@]}" "${at[@]}" config -q
+        check_cmd "$impl config $f passes with the kit's environment" 0 '' \
+            env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" ARC_VERSION="$KIT_VERSION" \
+            "${dc[@]}" "${at[@]}" config -q
+    done
+done
+for f in "${building[@]}"; do
+    check_cmd "compose.sh (the kit's way) config $f passes with no variable set" 0 '' \
+        env -i PATH="$PATH" HOME="$HOME" "$KIT/mk/scripts/compose.sh" \
+        --project-directory "$KIT/$(dirname "$f")" -f "$KIT/$f" config -q
+done
+
 # ---- the settings, from compose's parsed config ------------------------------------
 for impl in "${impls[@]}"; do
     read -r -a dc <<<"$impl"
     for c in $SERVICES; do
         d=$(dir_of "$c")
-        # No .env of the developer's may change what we check: use the documented defaults.
-        env -i PATH="$PATH" HOME="$HOME" "${dc[@]}" --project-directory "$TEST_TMP" \
-            -f "$d/docker-compose.yml" config >"$TEST_TMP/$c.cfg"
+        # No .env of the developer's may change what we check: the documented defaults,
+        # plus the kit's environment.
+        env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" ARC_VERSION="$KIT_VERSION" \
+            "${dc[@]}" --project-directory "$TEST_TMP" -f "$d/docker-compose.yml" config >"$TEST_TMP/$c.cfg"
         while IFS= read -r line; do
             case "$line" in
             "ok "*) pass "$impl: ${line#ok }" ;;
             *) fail "$impl: ${line#not ok }" ;;
             esac
-        done < <(python3 tests/kit/compose_check.py "$d/service.yaml" "$TEST_TMP/$c.cfg" "$version")
+        done < <(python3 tests/kit/compose_check.py "$d/service.yaml" "$TEST_TMP/$c.cfg" "$KIT_PROBES" "$KIT_VERSION")
     done
 done
 
@@ -62,10 +110,12 @@ ARC_SONIC_PORT=16379 ARC_SONIC_TAG=t1 ARC_SONIC_BASE_IMAGE=local/redis:x ARC_PRO
 is "$(cfg_get "$TEST_TMP/o.cfg" 'c["services"]["sonic"]["ports"][0]')" "127.0.0.1:16379:6379/tcp" \
     "ARC_SONIC_PORT moves the host port (still on 127.0.0.1)"
 is "$(cfg_get "$TEST_TMP/o.cfg" 'c["services"]["sonic"]["image"]')" "arc-sonic:t1" "ARC_SONIC_TAG sets the image tag"
-is "$(cfg_get "$TEST_TMP/o.cfg" 'c["services"]["sonic"]["build"]["args"]["BASE_IMAGE"]')" "local/redis:x" \
-    "ARC_SONIC_BASE_IMAGE sets the base image build argument"
+is "$(cfg_get "$TEST_TMP/o.cfg" 'c["services"]["sonic"]["build"]["args"].get("BASE_IMAGE")')" "None" \
+    "ARC_SONIC_BASE_IMAGE is no override: no BASE_IMAGE build argument reaches the build"
 is "$(cfg_get "$TEST_TMP/o.cfg" 'c["services"]["sonic"]["build"]["args"]["PROBES_IMAGE"]')" "local/probes:y" \
-    "ARC_PROBES_IMAGE sets the probes image build argument"
+    "ARC_PROBES_IMAGE (a probes image the user names) sets the probes image build argument"
+is "$(cfg_get "$TEST_TMP/o.cfg" 'c["services"]["sonic"]["build"]["args"]["ARC_VERSION"]')" "$version" \
+    "through the kit, the ARC_VERSION build argument is VERSION's"
 d=$(dir_of oracle)
 ARC_ORACLE_PASSWORD=pw-not-on-argv-42 \
     mk/scripts/compose.sh --project-directory "$TEST_TMP" -f "$d/docker-compose.yml" config >"$TEST_TMP/p.cfg"
@@ -85,31 +135,39 @@ ARC_SONIC_PORT=16381 "$KIT/mk/scripts/compose.sh" -p arc-sonic --project-directo
 is "$(cfg_get "$TEST_TMP/e2.cfg" 'c["services"]["sonic"]["ports"][0]')" "127.0.0.1:16381:6379/tcp" \
     "the environment wins over .env"
 
-# ---- versions: every default probes image tag is the kit's VERSION --------------------
-stale=$(grep -rhoE 'arc-probes:[0-9A-Za-z._-]+' services/*/Dockerfile services/*/docker-compose.yml \
-    services/*/.env.example | sort -u | grep -vxF "arc-probes:$version" || true)
-is "$stale" "" "every default arc-probes tag is the kit's version ($version)"
-stale=$(grep -rhoE 'ARC_VERSION(:-|=)[0-9A-Za-z._-]+' services/*/Dockerfile services/*/docker-compose.yml |
-    sed -E 's/.*(:-|=)//' | sort -u | grep -vxF "$version" || true)
-is "$stale" "" "every default ARC_VERSION (the image's version label) is the kit's version"
+# ---- no probes image, registry or version written in the service files -------------------
+# The probes image comes from ARC_PROBES_IMAGE (the kit: arc-probes:<VERSION>), the image
+# version label from ARC_VERSION (the kit: VERSION): neither has a default in a file.
+svcfiles=(services/*/Dockerfile services/*/*/Dockerfile services/*/docker-compose*.yml services/*/.env.example)
+nocomment() { grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' || true; }
+is "$(grep -HnE 'arc-probes|ghcr\.io|docker\.io/|quay\.io' "${svcfiles[@]}" | nocomment)" "" \
+    "no service Dockerfile, compose file or .env.example names a probes image or a registry"
+is "$(grep -HnF "$version" "${svcfiles[@]}" | nocomment)" "" \
+    "no service file writes the kit's version ($version): it comes from VERSION"
+is "$(grep -HnE '^ARG (PROBES_IMAGE|ARC_VERSION)=|ARC_(PROBES_IMAGE|VERSION):?-' "${svcfiles[@]}" || true)" "" \
+    "PROBES_IMAGE and ARC_VERSION have no default in any Dockerfile or compose file"
+is "$(grep -HnE 'BASE_IMAGE' services/*/docker-compose*.yml services/*/.env.example || true)" "" \
+    "no compose file or .env.example passes or documents a BASE_IMAGE override"
 
-# ---- Dockerfiles: the contract, read from the files --------------------------------------
-declare -A base=([flash]=nats:2.10-alpine [strange]=apachepulsar/pulsar:3.3.0
-    [sonic]=redis:7.4-alpine [oracle]=pgvector/pgvector:pg16)
-declare -A user=([flash]=1000:1000 [strange]=10000 [sonic]=redis [oracle]=postgres)
+# ---- Dockerfiles: the kit's contract, read from the files ----------------------------------
 for c in $SERVICES; do
     f="$(dir_of "$c")/Dockerfile"
-    probe=$(python3 mk/scripts/svcmeta.py get "$c" probe)
+    probe=$(meta get "$c" probe)
+    tech=$(meta get "$c" tech)
     txt=$(cat "$f")
-    like "$txt" "ARG PROBES_IMAGE=ghcr\.io/arc-framework/arc-probes:$version" "$c Dockerfile: ARG PROBES_IMAGE (kit version)"
-    like "$txt" "ARG BASE_IMAGE=${base[$c]//./\\.}" "$c Dockerfile: ARG BASE_IMAGE=${base[$c]}"
-    like "$txt" 'FROM \$\{PROBES_IMAGE\} AS probes' "$c Dockerfile: FROM \${PROBES_IMAGE} AS probes"
-    like "$txt" 'FROM \$\{BASE_IMAGE\}' "$c Dockerfile: FROM \${BASE_IMAGE}"
-    like "$txt" "COPY --from=probes /usr/local/bin/$probe /usr/local/bin/" "$c Dockerfile: copies $probe"
-    unlike "$(grep -v '^#' "$f")" 'adduser|useradd|groupadd|addgroup' "$c Dockerfile: no adduser/useradd"
-    is "$(grep -E '^USER ' "$f" | tail -n 1)" "USER ${user[$c]}" "$c Dockerfile: runs as ${user[$c]} (non-root)"
+    like "$txt" '^ARG PROBES_IMAGE$' "$c Dockerfile: ARG PROBES_IMAGE, no default (the kit gives it)"
+    like "$txt" '^ARG BASE_IMAGE=[^ ]+$' "$c Dockerfile: ARG BASE_IMAGE has a default (the upstream image, docs/upstream.md)"
+    like "$txt" '^FROM \$\{PROBES_IMAGE\} AS probes$' "$c Dockerfile: FROM \${PROBES_IMAGE} AS probes"
+    like "$txt" '^FROM \$\{BASE_IMAGE\}$' "$c Dockerfile: FROM \${BASE_IMAGE}"
+    like "$txt" 'org\.opencontainers\.image\.base\.name="\$\{BASE_IMAGE\}"' "$c Dockerfile: labels the base image it is built on"
+    like "$txt" 'org\.opencontainers\.image\.version="\$\{ARC_VERSION\}"' "$c Dockerfile: labels its version from ARC_VERSION"
+    like "$txt" "arc\\.service\\.codename=\"$c\"" "$c Dockerfile: label arc.service.codename=$c (service.yaml)"
+    like "$txt" "arc\\.service\\.tech=\"$tech\"" "$c Dockerfile: label arc.service.tech=$tech (service.yaml)"
+    like "$txt" "COPY --from=probes /usr/local/bin/$probe /usr/local/bin/" "$c Dockerfile: copies $probe (service.yaml's probe)"
+    user=$(grep -E '^USER ' "$f" | tail -n 1 | cut -d' ' -f2)
+    isnt "$user" "" "$c Dockerfile: sets USER"
+    unlike "${user%%:*}" '^(root|0)$' "$c Dockerfile: USER ${user:-<none>} is not root"
 done
-like "$(cat services/streaming/Dockerfile)" 'uid 10000' "strange Dockerfile: says Pulsar 3.x runs as uid 10000"
 
 # ---- nats-server.conf in a real nats-server ------------------------------------------------
 if command -v nats-server >/dev/null && [ -x "$ARC_BIN/natsprobe" ]; then
@@ -122,49 +180,5 @@ if command -v nats-server >/dev/null && [ -x "$ARC_BIN/natsprobe" ]; then
 else
     skip "nats-server or natsprobe missing: nats-server.conf not run"
 fi
-
-# ---- each Dockerfile builds (on small local stand-ins for the upstream images) -------------
-if ! timeout 20 docker info >/dev/null 2>&1; then
-    skip "no Docker engine answers: Dockerfiles not built"
-    done_testing
-    exit
-fi
-export DOCKER_BUILDKIT=0
-tag="kittest-$$"
-on_exit "docker rmi -f arc-kittest-base:$tag arc-kittest-probes:$tag $(for c in $SERVICES; do printf 'arc-kittest-%s:%s ' "$c" "$tag"; done)"
-
-mini_image "arc-kittest-base:$tag"
-mkdir -p "$TEST_TMP/probes/usr/local/bin"
-for p in natsprobe pulsaradm redisping pgcheck; do
-    : >"$TEST_TMP/probes/usr/local/bin/$p"
-    chmod 755 "$TEST_TMP/probes/usr/local/bin/$p"
-done
-tar -C "$TEST_TMP/probes" -cf - . | docker import - "arc-kittest-probes:$tag" >/dev/null
-
-for c in $SERVICES; do
-    d=$(dir_of "$c")
-    img="arc-kittest-$c:$tag"
-    probe=$(python3 mk/scripts/svcmeta.py get "$c" probe)
-    tech=$(python3 mk/scripts/svcmeta.py get "$c" tech)
-    check_cmd "$c: docker build of ${d#"$ARC_ROOT"/}/Dockerfile" 0 '' \
-        docker build -q --build-arg "BASE_IMAGE=arc-kittest-base:$tag" \
-        --build-arg "PROBES_IMAGE=arc-kittest-probes:$tag" -t "$img" "$d"
-    [ "$RC" = 0 ] || continue
-    is "$(docker inspect -f '{{.Config.User}}' "$img")" "${user[$c]}" "$c image: runs as ${user[$c]}"
-    is "$(docker inspect -f '{{index .Config.Labels "arc.service.codename"}} {{index .Config.Labels "arc.service.tech"}} {{index .Config.Labels "org.opencontainers.image.title"}}' "$img")" \
-        "$c $tech arc-$c" "$c image: labels arc.service.codename/tech and the OCI title"
-    is "$(docker inspect -f '{{index .Config.Labels "org.opencontainers.image.base.name"}}' "$img")" \
-        "arc-kittest-base:$tag" "$c image: OCI base.name is the BASE_IMAGE build argument"
-    check_cmd "$c image: /usr/local/bin/$probe is there" 0 '' \
-        docker run --rm --entrypoint /bin/sh "$img" -c "test -x /usr/local/bin/$probe"
-done
-check_cmd "flash image: user nats is uid/gid 1000 (in /etc/passwd and /etc/group)" 0 '^nats:x:1000:1000:' \
-    docker run --rm --entrypoint /bin/sh "arc-kittest-flash:$tag" -c 'grep -q "^nats:x:1000:" /etc/group && grep "^nats:" /etc/passwd'
-check_cmd "flash image: the nats user can write /data (the JetStream store)" 0 '' \
-    docker run --rm --entrypoint /bin/sh "arc-kittest-flash:$tag" -c 'test -w /data && test -f /etc/nats/nats-server.conf'
-check_cmd "flash image: CMD passes the config explicitly" 0 'nats-server --config /etc/nats/nats-server.conf' \
-    docker inspect -f '{{join .Config.Cmd " "}}' "arc-kittest-flash:$tag"
-check_cmd "oracle image: the first-start SQL is in /docker-entrypoint-initdb.d" 0 '' \
-    docker run --rm --entrypoint /bin/sh "arc-kittest-oracle:$tag" -c 'test -f /docker-entrypoint-initdb.d/01-extensions.sql'
 
 done_testing
