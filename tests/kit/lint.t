@@ -26,7 +26,7 @@ done
 note "$n shell scripts checked"
 
 # ---- python ----------------------------------------------------------------------------
-for f in tests/kit/compose_check.py; do
+for f in tests/kit/*.py tests/fixtures/*/*.py; do
     check_cmd "python3 compiles $f" 0 '' python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' "$f"
 done
 
