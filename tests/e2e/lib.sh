@@ -92,7 +92,13 @@ e2e_standins() {
 }
 
 e2e_probes_image() {
+    local builder
     docker image inspect "$E2E_PROBES_IMAGE" >/dev/null 2>&1 && return 0
+    builder=$(dockerfile_base "$ARC_ROOT/tools/Dockerfile" BUILDER_IMAGE)
+    [ -n "$MIRROR_PORT" ] || mirror_start
+    e2e_standins_base || return 1
+    mirror_forget "$builder" || true
+    e2e_step "the mirror serves $E2E_BASE as $builder" mirror_push "$builder" "$E2E_BASE" || return 1
     e2e_step "make probes-image builds $E2E_PROBES_IMAGE (builder: tools/Dockerfile's default base)" \
         make -C "$ARC_ROOT" probes-image
 }
