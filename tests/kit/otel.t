@@ -44,12 +44,19 @@ if command -v docker-compose >/dev/null 2>&1; then impls+=("docker-compose"); fi
 [ ${#impls[@]} -gt 0 ] || bail_out "neither 'docker compose' nor docker-compose is installed (run 'make deps')"
 : >"$TEST_TMP/empty.env"
 
-# compose IMPL ARGS...: with a clean environment and no .env, so defaults are what is read.
+# The kit's environment as mk/scripts/lib.sh sets it (the probes image and the version).
+# shellcheck disable=SC2016  # expanded by the inner bash
+read -r KIT_PROBES KIT_VERSION < <(env -i PATH="$PATH" HOME="$HOME" ARC_ROOT="$ARC_ROOT" bash -c \
+    '. mk/scripts/lib.sh && printf "%s %s\n" "$ARC_PROBES_IMAGE" "$ARC_VERSION"')
+
+# compose IMPL ARGS...: with a clean environment (but the kit's) and no .env, so defaults
+# are what is read.
 compose() {
     local impl=$1
     shift
     # shellcheck disable=SC2086  # "docker compose" is two words
-    env -i PATH="$PATH" HOME="$HOME" $impl --env-file "$TEST_TMP/empty.env" "$@"
+    env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" ARC_VERSION="$KIT_VERSION" \
+        $impl --env-file "$TEST_TMP/empty.env" "$@"
 }
 
 addons=(services/*/docker-compose.metrics.yml)
@@ -93,67 +100,137 @@ py_checks files "$OTEL" "$STACK"
 # .env.example documents every variable the otel compose files read, and no other.
 used=$(cat services/otel/docker-compose.yml "${addons[@]}" | grep -o '[$][{]ARC_[A-Z0-9_]*' | cut -c3- | sort -u)
 documented=$(sed -n 's/^#\{0,1\}\(ARC_[A-Z0-9_]*\)=.*/\1/p' services/otel/.env.example | sort -u)
-is "$(comm -23 <(printf '%s\n' "$used") <(printf '%s\n' "$documented") | grep -v -e '^ARC_SONIC_PASSWORD$' | tr '\n' ' ')" "" \
-    ".env.example documents every variable of the otel compose files"
+# ARC_PROBES_IMAGE and ARC_VERSION come from the kit's environment (mk/scripts/lib.sh), which
+# wins over a folder's .env: they are documented in docs/kit.md, not in .env.example.
+is "$(comm -23 <(printf '%s\n' "$used") <(printf '%s\n' "$documented") |
+    grep -v -x -e ARC_SONIC_PASSWORD -e ARC_PROBES_IMAGE -e ARC_VERSION | tr '\n' ' ')" "" \
+    ".env.example documents every variable of the otel compose files (but those the kit sets)"
 is "$(comm -13 <(printf '%s\n' "$used") <(printf '%s\n' "$documented") | tr '\n' ' ')" "" \
     ".env.example has no variable the compose files ignore"
 
-# ---- the collector image, built by compose ---------------------------------------------------
-# No registry here: the base image is a stand-in imported from a tarball (the Dockerfile has
-# no RUN, so an empty base is enough to check what it puts where). The probes image is the
-# kit's own arc-probes:<VERSION> when `make probes-image` has built it (then the healthcheck
-# command runs inside the image against a real HTTP server), else a stand-in too.
-if docker info >/dev/null 2>&1; then
-    tag="t$$-$RANDOM"
-    probes="arc-probes:$(tr -d ' \n' <VERSION)"
-    docker image inspect "$probes" >/dev/null 2>&1 || probes=""
-    mkdir -p "$TEST_TMP/sb/probes/usr/local/bin" "$TEST_TMP/sb/base"
-    printf 'stand-in probe\n' >"$TEST_TMP/sb/probes/usr/local/bin/httpprobe"
-    chmod 755 "$TEST_TMP/sb/probes/usr/local/bin/httpprobe"
-    printf 'stand-in collector\n' >"$TEST_TMP/sb/base/signoz-otel-collector"
-    on_exit "docker rmi -f arc-friday:$tag arc-test-otel-base:$tag arc-test-otel-probes:$tag"
-    tar -C "$TEST_TMP/sb/base" -c . | docker import - "arc-test-otel-base:$tag" >/dev/null
-    if [ -z "$probes" ]; then
-        probes="arc-test-otel-probes:$tag"
-        tar -C "$TEST_TMP/sb/probes" -c . | docker import - "$probes" >/dev/null
+# ---- the collector image, built on the default path ---------------------------------------
+# The shipped Dockerfile and compose file, unchanged and with no image variable: the kit's
+# compose.sh gives ARC_PROBES_IMAGE=arc-probes:<VERSION> and ARC_VERSION, and the engine
+# pulls the Dockerfile's BASE_IMAGE default by its upstream name. No registry is reachable
+# here, so a local registry set as the engine's mirror (tests/lib/mirror.sh) serves a
+# STAND-IN under that name: tests/e2e/standin/collector, which reproduces docs/upstream.md's
+# facts for the collector image (user, entrypoint, command, ports) and answers the
+# health_check port; it is not the SigNoz collector.
+# shellcheck source-path=SCRIPTDIR source=../lib/upstream.sh
+. "$ARC_ROOT/tests/lib/upstream.sh"
+collector_image_checks() {
+    local base tag img standin cid hc
+    base=$(sed -n 's/^ARG BASE_IMAGE=//p' "$OTEL/telemetry/Dockerfile")
+    if ! upstream_has "$base"; then
+        fail "the collector's BASE_IMAGE $base is a section of docs/upstream.md"
+        return 0
     fi
-    run env ARC_FRIDAY_TAG="$tag" ARC_FRIDAY_BASE_IMAGE="arc-test-otel-base:$tag" ARC_PROBES_IMAGE="$probes" \
-        "${impls[0]}" -p "arc-test-friday-$tag" -f services/otel/docker-compose.yml build friday
-    is "$RC" 0 "compose builds arc-friday:$tag (probes from $probes)"
-    [ "$RC" = 0 ] || diag "$ALL"
-    is "$(docker inspect -f '{{.Config.User}}' "arc-friday:$tag" 2>&1)" 10001 "the image runs as USER 10001"
-    is "$(docker inspect -f '{{index .Config.Labels "arc.service.codename"}} {{index .Config.Labels "org.opencontainers.image.base.name"}}' "arc-friday:$tag" 2>&1)" \
-        "friday arc-test-otel-base:$tag" "labels: codename friday, base image from the build argument"
-    is "$(docker inspect -f '{{json .Config.Entrypoint}} {{index .Config.Cmd 0}}' "arc-friday:$tag" 2>&1)" \
-        '["/signoz-otel-collector"] --config=/etc/otel/config.yaml' "the collector starts on the baked config"
-    cid=$(docker create "arc-friday:$tag" 2>/dev/null || true)
+    if ! docker image inspect "$KIT_PROBES" >/dev/null 2>&1; then
+        skip "$KIT_PROBES (the kit's probes image) is not built: the collector image is not built here (the e2e tests build it; or make probes-image)"
+        return 0
+    fi
+    local why=""
+    [ "$(id -u)" -eq 0 ] || why="not root (the registry mirror edits the engine's daemon.json)"
+    [ -n "$why" ] || pgrep -x dockerd >/dev/null || why="no local dockerd to give a registry mirror"
+    [ -n "$why" ] || command -v docker-registry >/dev/null || why="docker-registry is not installed (mk/scripts/deps.sh test)"
+    [ -n "$why" ] || command -v jq >/dev/null || why="jq is not installed"
+    if [ -z "$why" ]; then
+        case $(docker info --format '{{json .RegistryConfig.Mirrors}}' 2>/dev/null) in
+        '' | '[]' | null) ;;
+        *) why="the engine has registry mirrors set already (another test's mirror, or the user's): not replacing them" ;;
+        esac
+    fi
+    [ -n "$why" ] || docker image inspect arc-standin/debian:trixie >/dev/null 2>&1 ||
+        "$ARC_ROOT/tests/e2e/standin/debian/build.sh" trixie >&2 || why="the Debian stand-in base did not build"
+    if [ -n "$why" ]; then
+        skip "the collector image is not built on the default path: $why"
+        return 0
+    fi
+
+    # The stand-in, and what it reproduces of docs/upstream.md.
+    standin=arc-standin/collector
+    run docker build -q --force-rm -t "$standin" "$ARC_ROOT/tests/e2e/standin/collector"
+    is "$RC" 0 "the collector stand-in builds (tests/e2e/standin/collector)${ERR:+: $ERR}"
+    [ "$RC" = 0 ] || return 0
+    upstream_fact "$base" user >/dev/null && is "$(docker inspect -f '{{.Config.User}}' "$standin")" \
+        "$(upstream_fact "$base" user)" "stand-in: USER as $base's ($(upstream_source "$base" user))"
+    is "$(docker inspect -f '{{json .Config.Entrypoint}}' "$standin" | tr -d ' ')" \
+        "$(upstream_fact "$base" entrypoint | tr -d ' ')" "stand-in: ENTRYPOINT as $base's ($(upstream_source "$base" entrypoint))"
+    is "$(docker inspect -f '{{json .Config.Cmd}}' "$standin" | tr -d ' ')" \
+        "$(upstream_fact "$base" cmd | tr -d ' ')" "stand-in: CMD as $base's ($(upstream_source "$base" cmd))"
+    is "$(docker inspect -f '{{range $p, $_ := .Config.ExposedPorts}}{{$p}} {{end}}' "$standin" | sed 's|/tcp||g; s/ $//')" \
+        "$(upstream_fact "$base" expose)" "stand-in: EXPOSE as $base's ($(upstream_source "$base" expose))"
+    run docker run --rm "$standin" --no-such-flag
+    like "$ERR" 'STAND-IN.*not the SigNoz collector' "stand-in: /signoz-collector says it is a stand-in"
+
+    # Served under the upstream name by the mirror; the kit builds on its default.
+    # shellcheck source-path=SCRIPTDIR source=../lib/mirror.sh
+    . "$ARC_ROOT/tests/lib/mirror.sh"
+    mirror_start
+    mirror_forget "$base"
+    on_exit "mirror_forget $base"
+    if ! docker image inspect "$base" >/dev/null 2>&1; then
+        ok_if "the mirror serves the stand-in as $base" mirror_push "$base" "$standin"
+    else
+        skip "$base is present here and is not a stand-in: built on it as it is"
+    fi
+    tag="t$$-$RANDOM"
+    img="arc-friday:$tag"
+    on_exit "docker rmi -f $img"
+    run env -i PATH="$PATH" HOME="$HOME" ARC_FRIDAY_TAG="$tag" DOCKER_HOST="${DOCKER_HOST:-}" \
+        mk/scripts/compose.sh -p "arc-test-friday-$tag" -f services/otel/docker-compose.yml build arc-friday-collector
+    is "$RC" 0 "compose.sh builds arc-friday-collector ($img) with no image variable set"
+    [ "$RC" = 0 ] || { diag "$ALL"; return 0; }
+    is "$(docker inspect -f '{{index .Config.Labels "org.opencontainers.image.base.name"}}' "$img")" "$base" \
+        "the image's base.name label is the documented $base"
+    is "$(docker inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}} {{index .Config.Labels "arc.service.codename"}}' "$img")" \
+        "$KIT_VERSION friday" "labels: version from VERSION ($KIT_VERSION), codename friday"
+    like "$(docker inspect -f '{{index .Config.Labels "arc.standin"}}' "$img")" 'stand-in' \
+        "it was built on the stand-in pulled through the mirror (label arc.standin inherited)"
+    is "$(docker inspect -f '{{json .Config.Entrypoint}}' "$img" | tr -d ' ')" \
+        "$(upstream_fact "$base" entrypoint | tr -d ' ')" \
+        "the image's Entrypoint is $base's ($(upstream_source "$base" entrypoint))"
+    is "$(docker inspect -f '{{.Config.User}}' "$img")" "$(upstream_fact "$base" uid)" \
+        "the image runs as $base's uid ($(upstream_source "$base" uid))"
+    is "$(docker inspect -f '{{index .Config.Cmd 0}}' "$img")" "--config=/etc/otel/config.yaml" \
+        "the collector starts on the baked config"
+
+    cid=$(docker create "$img" 2>/dev/null || true)
     if [ -n "$cid" ]; then
         on_exit "docker rm -f $cid"
         mkdir -p "$TEST_TMP/img"
         for f in /etc/otel/config.yaml /etc/otel/manager-config.yaml /usr/local/bin/httpprobe; do
             docker cp "$cid:$f" "$TEST_TMP/img/$(basename "$f")" >/dev/null 2>&1 || true
         done
-        ok_if "the image holds the repository's collector config" \
-            cmp -s "$TEST_TMP/img/config.yaml" "$CONFIG"
+        ok_if "the image holds the repository's collector config" cmp -s "$TEST_TMP/img/config.yaml" "$CONFIG"
         ok_if "the image holds the OpAMP config" \
             cmp -s "$TEST_TMP/img/manager-config.yaml" "$OTEL/telemetry/config/opamp-config.yaml"
         ok_if "the image holds httpprobe" test -s "$TEST_TMP/img/httpprobe"
+        docker rm -f "$cid" >/dev/null
     else
-        fail "docker create arc-friday:$tag"
+        fail "docker create $img"
     fi
-    if [ "$probes" = "arc-test-otel-probes:$tag" ]; then
-        skip "arc-probes image not built ('make probes-image'): the healthcheck is not run in the image"
-        skip "(same)"
-    else
-        # The compose healthcheck's command, with the test server's port for 13133.
-        start_httpd
-        hc=(/usr/local/bin/httpprobe -q --timeout 4 --url "http://127.0.0.1:$HTTPD_PORT/")
-        run docker run --rm --network host --entrypoint "${hc[0]}" "arc-friday:$tag" "${hc[@]:1}"
-        is "$RC" 0 "the healthcheck command passes inside arc-friday (user 10001) when health_check answers${ERR:+: $ERR}"
-        stop_httpd
-        run docker run --rm --network host --entrypoint "${hc[0]}" "arc-friday:$tag" "${hc[@]:1}"
-        is "$RC" 1 "the healthcheck command fails inside arc-friday when nothing answers"
-    fi
+
+    # Started as built (entrypoint + CMD), the compose healthcheck's command passes inside it.
+    mapfile -t hc < <(python3 -c 'import sys, yaml
+t = yaml.safe_load(open(sys.argv[1]))["services"]["arc-friday-collector"]["healthcheck"]["test"]
+print("\n".join(t[1:] if t[0] == "CMD" else []))' "$STACK")
+    cid=$(docker run -d "$img")
+    on_exit "docker rm -f $cid"
+    for _ in $(seq 20); do
+        run docker exec "$cid" "${hc[@]}"
+        [ "$RC" != 0 ] || break
+        sleep 0.5
+    done
+    is "$RC" 0 "the compose healthcheck (${hc[*]}) passes inside the running image when health_check answers${ERR:+: $ERR}"
+    is "$(docker exec "$cid" id -u 2>&1)" "$(upstream_fact "$base" uid)" \
+        "the running collector is uid $(upstream_fact "$base" uid) ($(upstream_source "$base" uid))"
+    run docker run --rm --entrypoint "${hc[0]}" "$img" "${hc[@]:1}"
+    is "$RC" 1 "the healthcheck command fails inside the image when nothing answers"
+    docker rm -f "$cid" >/dev/null
+}
+if docker info >/dev/null 2>&1; then
+    collector_image_checks
 else
     skip "no Docker engine answers: the image build is not checked"
 fi
