@@ -37,25 +37,33 @@ action=$1
 shift
 
 # A whole profile or group (ARC_PROFILE_UP=1): the runtime may leave out what it
-# cannot run here (e.g. strange natively without PULSAR_HOME). Such a service is
-# still checked (something else may serve its port), but when it does not answer
-# it is reported as not started, with the runtime's reason, instead of failing the
-# group. Only an explicit "not started" row does this: when the runtime cannot
-# say, every service counts.
+# cannot run here (e.g. strange natively without PULSAR_HOME). Such a service is still
+# checked (something else may serve its port); when nothing answers, health names it with
+# the runtime's reason and fails: a check of all services is only healthy when all are.
+# Only an explicit "not started" row does this: when the runtime cannot say, every
+# service is simply probed.
 if [ "$action" = health ] && [ "${ARC_PROFILE_UP:-}" = 1 ]; then
     resolve_runtime
     rows=$("$(runtime_script)" status "$@" 2>/dev/null) || rows=""
     keep=()
+    down=()
     for c in "$@"; do
         state=$(awk -F'\t' -v c="$c" '$1 == c { print $3; exit }' <<<"$rows")
         case "$state" in
         "not started"*)
-            if out=$("$SCRIPTS/health.sh" "$c" 2>&1); then say "$out"; else say "$c: $state — not checked"; fi ;;
+            if out=$("$SCRIPTS/health.sh" "$c" 2>&1); then
+                say "$out"
+            else
+                warn "$c unhealthy: $state (make $c-up says how to run it here)"
+                down+=("$c")
+            fi ;;
         *) keep+=("$c") ;;
         esac
     done
-    [ ${#keep[@]} -gt 0 ] || exit 0
-    set -- "${keep[@]}"
+    rc=0
+    [ ${#keep[@]} -eq 0 ] || "$SCRIPTS/health.sh" "${keep[@]}" || rc=$?
+    [ ${#down[@]} -eq 0 ] || { warn "not running: ${down[*]}"; rc=1; }
+    exit "$rc"
 fi
 
 case "$action" in
