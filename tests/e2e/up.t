@@ -34,13 +34,15 @@ e2e_step "host probes built (make tools)" make -C "$ARC_ROOT" -s tools || bail_o
 e2e_default_path "${SERVICES[@]}" || bail_out "the registry mirror with the stand-ins is not ready"
 
 kit "make up exits 0 (the think profile, default images)" 0 up
+up_out=$OUT up_all=$ALL
 for c in "${SERVICES[@]}"; do
     e2e_healthy "$c" "${PROBE[$c]}"
     e2e_inspect "$c"
 done
-like "$OUT" "streams" "make up ends with the bootstrap's table (streams provisioned)"
-like "$OUT" "SERVICE +CONTAINER +STATE" "make up ends with the status table"
-unlike "$ALL" "$ARC_ORACLE_PASSWORD" "the database password appears nowhere in make up's output"
+like "$up_out" "PHASE +STATUS +ATTEMPTS" "make up prints the bootstrap's table"
+like "$up_out" "bootstrap: all phases ok" "... and every bootstrap phase is ok"
+like "$up_out" "SERVICE +CONTAINER +STATE" "make up ends with the status table"
+unlike "$up_all" "$ARC_ORACLE_PASSWORD" "the database password appears nowhere in make up's output"
 check_cmd "the init SQL ran on the first start: extension vector exists" 0 '^[0-9]' \
     env PGPASSWORD="$ARC_ORACLE_PASSWORD" psql -h 127.0.0.1 -p "$ARC_ORACLE_PORT" -U arc -d arc -AtX \
     -c "SELECT extversion FROM pg_extension WHERE extname = 'vector'"

@@ -12,6 +12,7 @@
 #                         (SIGHUP to dockerd). At exit the file is put back as it was
 #                         (or removed when there was none) and the engine reloaded.
 #                         skip_all when that cannot be done (not root, no dockerd here).
+#                         Tests that use it run one at a time (a lock, held until exit).
 #   mirror_push NAME IMG  serve local image IMG as Docker Hub's NAME (e.g. nats:2.11-alpine)
 #   mirror_forget NAME    remove the local NAME when it is a stand-in pulled earlier (label
 #                         arc.standin), so the next build pulls it through the mirror again
@@ -63,7 +64,11 @@ mirror_start() {
     [ "$(id -u)" -eq 0 ] || skip_all "the registry mirror needs root (it edits $MIRROR_DAEMON_JSON and reloads dockerd)"
     pgrep -x dockerd >/dev/null || skip_all "no dockerd on this machine to reload (a remote engine cannot be given a loopback mirror)"
     command -v docker-registry >/dev/null || skip_all "docker-registry is not installed (Debian package docker-registry; run as root: mk/scripts/deps.sh test)"
-    need_cmd jq
+    need_cmd jq flock
+    # One mirror at a time: the engine has one configuration, so tests that set it wait
+    # for each other (the lock is held until this test's process ends).
+    exec {_mirror_lock}>"${ARC_TEST_MIRROR_LOCK:-/run/lock/arc-test-mirror.lock}"
+    flock -w 1800 "$_mirror_lock" || bail_out "another test holds the registry mirror for over 30 min"
     mkdir -p "$store"
     MIRROR_PORT=$(free_port)
     MIRROR_URL="http://127.0.0.1:$MIRROR_PORT"
