@@ -32,18 +32,48 @@ meta() {
     "$ARC_BIN/svcmeta" "$@"
 }
 
-# load_service CODENAME: sets SVC_* (see svcmeta env) and exports the service's
-# port variables and health environment. Exits with the reader's message on error.
-load_service() {
+# meta_load: everything svcmeta knows (services, the profile ARC_PROFILE), read once per
+# script: the META_* arrays keyed by codename, ARC_META_SERVICES / ARC_META_ONESHOTS
+# (the profile's, in start order), ARC_META_ALL, and every port variable exported.
+meta_load() {
+    [ -z "${_meta_loaded:-}" ] || return 0
     local code
-    code=$(meta env "$1") || exit 1
+    code=$(meta resolve "${ARC_PROFILE:-}") || exit 1
     eval "$code"
+    _meta_loaded=1
+}
+
+# load_service CODENAME: SVC_* of that service (scalars, and the arrays SVC_DEPENDS,
+# SVC_PORTS "name host container env url" rows, SVC_HEALTH_ARGS), its health
+# environment exported. No process is started once meta_load has run.
+load_service() {
+    meta_load
+    local c=$1 kv
+    [ -n "${META_KIND[$c]+x}" ] || die "unknown service '$c' (known: ${ARC_META_ALL[*]})"
+    if [[ " ${ARC_META_INCOMPLETE[*]-} " == *" $c "* ]]; then
+        meta env "$c" >/dev/null || exit 1 # says what is missing
+    fi
+    SVC_CODENAME=$c SVC_NAME=${META_NAME[$c]} SVC_TECH=${META_TECH[$c]} SVC_ROLE=${META_ROLE[$c]}
+    SVC_KIND=${META_KIND[$c]} SVC_DESCRIPTION=${META_DESCRIPTION[$c]} SVC_DIR=${META_DIR[$c]}
+    SVC_COMPOSE=${META_COMPOSE[$c]} SVC_CONTAINER=${META_CONTAINER[$c]}
+    SVC_UP_TIMEOUT=${META_UP_TIMEOUT[$c]} SVC_PROBE=${META_PROBE[$c]}
+    read -r -a SVC_DEPENDS <<<"${META_DEPENDS[$c]}"
+    SVC_PORTS=()
+    [ -z "${META_PORTS[$c]}" ] || mapfile -t SVC_PORTS <<<"${META_PORTS[$c]}"
+    eval "SVC_HEALTH_ARGS=(${META_HEALTH_ARGS[$c]})"
+    eval "SVC_HEALTH_ENV=(${META_HEALTH_ENV[$c]})"
+    for kv in "${SVC_HEALTH_ENV[@]+"${SVC_HEALTH_ENV[@]}"}"; do export "${kv?}"; done
 }
 
 # profile_services [service|oneshot]: the profile's codenames (ARC_PROFILE, else the
 # file's default) in start order, optionally only one kind.
 profile_services() {
-    meta profile "${ARC_PROFILE:-}" ${1:+"$1"}
+    meta_load
+    case "${1:-}" in
+    service) printf '%s\n' "${ARC_META_SERVICES[@]+"${ARC_META_SERVICES[@]}"}" ;;
+    oneshot) printf '%s\n' "${ARC_META_ONESHOTS[@]+"${ARC_META_ONESHOTS[@]}"}" ;;
+    *) printf '%s\n' "${ARC_META_SERVICES[@]+"${ARC_META_SERVICES[@]}"}" "${ARC_META_ONESHOTS[@]+"${ARC_META_ONESHOTS[@]}"}" ;;
+    esac
 }
 
 # ---- runtime ---------------------------------------------------------------------
@@ -149,8 +179,7 @@ resolve_runtime() {
     auto)
         if ! docker_answers; then
             ARC_RUNTIME_RESOLVED=native
-        elif mapfile -t _svcs < <(profile_services service) &&
-            docker_images_obtainable "${_svcs[@]+"${_svcs[@]}"}"; then
+        elif meta_load && docker_images_obtainable "${ARC_META_SERVICES[@]+"${ARC_META_SERVICES[@]}"}"; then
             ARC_RUNTIME_RESOLVED=docker
         else
             ARC_RUNTIME_RESOLVED=native

@@ -18,15 +18,15 @@ cd "$ARC_ROOT"
 
 # members KIND: the profile's codenames of that kind into MEMBERS (exits on error).
 members() {
-    local out
-    out=$(profile_services "$1") || exit 1
-    MEMBERS=()
-    [ -z "$out" ] || mapfile -t MEMBERS <<<"$out"
+    meta_load
+    if [ "$1" = service ]; then
+        MEMBERS=("${ARC_META_SERVICES[@]+"${ARC_META_SERVICES[@]}"}")
+    else
+        MEMBERS=("${ARC_META_ONESHOTS[@]+"${ARC_META_ONESHOTS[@]}"}")
+    fi
 }
 
-profile_name() {
-    if [ -n "${ARC_PROFILE:-}" ]; then echo "$ARC_PROFILE"; else meta default; fi
-}
+profile_name() { meta_load; printf '%s\n' "$ARC_META_PROFILE"; }
 
 # has_target NAME: a makefile of the kit defines that target.
 has_target() {
@@ -122,13 +122,13 @@ do_info() {
             (
                 load_service "$c"
                 for p in "${SVC_PORTS[@]}"; do
-                    read -r name _ _ url <<<"$p"
+                    read -r name _ _ _ url <<<"$p"
                     printf '%s\t%s\t%s\t%s\n' "$c" "$SVC_TECH" "$name" "$url"
                 done
             ) || exit 1
         done
         for c in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do
-            printf '%s\t%s\t%s\t%s\n' "$c" "$(meta get "$c" tech)" "one-shot" "make $c-up (after the others are healthy)"
+            printf '%s\t%s\t%s\t%s\n' "$c" "${META_TECH[$c]}" "one-shot" "make $c-up (after the others are healthy)"
         done
     } | sed 's/^/  /' | table
 }

@@ -73,8 +73,10 @@ build | up | down | clean | logs | status | ps | shell) ;;
 esac
 
 # Only services run; a one-shot (e.g. cortex) has its own targets.
+meta_load
 for c in "$@"; do
-    kind=$(meta get "$c" kind) || exit 1
+    [ -n "${META_KIND[$c]+x}" ] || die "unknown service '$c' (known: ${ARC_META_ALL[*]})"
+    kind=${META_KIND[$c]}
     [ "$kind" = service ] || die "$c is a one-shot ($kind): it has no $action of its own; see 'make $c-help'"
 done
 [ "$action" != shell ] || [ $# -eq 1 ] || die "svc.sh shell: one service at a time"

@@ -21,7 +21,7 @@ url_of() (
     load_service "$1"
     local p
     for p in "${SVC_PORTS[@]}"; do
-        read -r name _ _ url <<<"$p"
+        read -r name _ _ _ url <<<"$p"
         [ "$name" = "$2" ] && { printf '%s\n' "$url"; return 0; }
     done
     die "cortex: $1 has no port named '$2' in its service.yaml"

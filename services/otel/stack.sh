@@ -37,8 +37,9 @@ exporters() {
     fi
     need_docker "exporters $action"
     compose_detect
-    for c in $(meta list); do
-        dir=$(meta get "$c" dir)
+    meta_load
+    for c in "${ARC_META_ALL[@]}"; do
+        dir=${META_DIR[$c]}
         addon=$dir/docker-compose.metrics.yml
         [ -f "$addon" ] || continue
         found=1

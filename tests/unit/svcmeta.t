@@ -90,7 +90,7 @@ for c in $codenames; do
     want_deps=$(sed -n 's/^depends_on: *\[\(.*\)\]/\1/p' "$f" | tr -d ,)
     want_compose=
     if [ -f "$dir/docker-compose.yml" ]; then want_compose=$dir/docker-compose.yml; fi
-    is "$(meta "printf '%s|' \"\${SVC_NAME[$c]}\" \"\${SVC_DIR[$c]}\" \"\${SVC_PROBE[$c]}\" \"\${SVC_UP_TIMEOUT[$c]}\" \"\${SVC_DEPENDS[$c]}\" \"\${SVC_COMPOSE[$c]}\"")" \
+    is "$(meta "printf '%s|' \"\${META_NAME[$c]}\" \"\${META_DIR[$c]}\" \"\${META_PROBE[$c]}\" \"\${META_UP_TIMEOUT[$c]}\" \"\${META_DEPENDS[$c]}\" \"\${META_COMPOSE[$c]}\"")" \
         "arc-$c|$dir|$want_probe|${want_timeout:-120}|$want_deps|$want_compose|" "resolve: $c's name, dir, probe, up_timeout, depends_on, compose"
     is "$(sm get "$c" dir)|$(sm get "$c" probe)|$(sm get "$c" up_timeout)" "$dir|$want_probe|${want_timeout:-120}" \
         "get $c dir/probe/up_timeout"
@@ -102,12 +102,12 @@ is "$(wc -l <<<"$ports")" "$(grep -c '^ *env: ARC_' "$KIT"/services/*/service.ya
 is "$(meta 'for v in $(compgen -e | grep "^ARC_.*_PORT$"); do echo "$v=${!v}"; done' | sort)" "$ports" \
     "resolve exports every service's port variables, defaulted to the hosts"
 sonic_port=$(sed -n 's/^ARC_SONIC_PORT=//p' <<<"$ports")
-is "$(meta 'eval "a=(${SVC_HEALTH_ARGS[sonic]})"; printf "%s|" "${a[@]}"')" \
+is "$(meta 'eval "a=(${META_HEALTH_ARGS[sonic]})"; printf "%s|" "${a[@]}"')" \
     "--url|redis://127.0.0.1:$sonic_port|--expect|aof_enabled=1|--expect|maxmemory_policy=noeviction|" \
     "resolve: sonic's health args, one array element per word"
-like "$(meta 'echo "${SVC_PORTS[strange]}"')" "^broker [0-9]+ [0-9]+ pulsar://127.0.0.1:[0-9]+
-admin " "resolve: SVC_PORTS rows 'name host container url', one a line"
-is "$(meta 'eval "e=(${SVC_HEALTH_ENV[oracle]})"; echo "${e[*]}"')" \
+like "$(meta 'echo "${META_PORTS[strange]}"')" "^broker [0-9]+ [0-9]+ ARC_STRANGE_PORT pulsar://127.0.0.1:[0-9]+
+admin [0-9]+ 8080 ARC_STRANGE_ADMIN_PORT " "resolve: META_PORTS rows 'name host container env url', one a line"
+is "$(meta 'eval "e=(${META_HEALTH_ENV[oracle]})"; echo "${e[*]}"')" \
     "PGPASSWORD=$(sed -n 's/.*PGPASSWORD: *\${ARC_ORACLE_PASSWORD:-\(.*\)}/\1/p' "$(yaml_of oracle)")" \
     "resolve: oracle's health env, with the password's default"
 check_cmd "resolve reason" 0 '^ARC_META_PROFILE=reason$' sm resolve reason
@@ -134,15 +134,15 @@ check_cmd "get of an unknown service -> 1" 1 "unknown service 'nosuch' \\(known:
 check_cmd "check: the fixture kit is consistent" 0 '^ok: 3 services, 2 profiles$' fk check
 
 # Precedence: environment (non-empty) > .env > port default.
-is "$(ev base 'echo "$ALPHA_PORT ${SVC_PORTS[alpha]}"')" "7101 main 7101 7100 tcp://admin@127.0.0.1:7101" \
+is "$(ev base 'echo "$ALPHA_PORT ${META_PORTS[alpha]}"')" "7101 main 7101 7100 ALPHA_PORT tcp://admin@127.0.0.1:7101" \
     "port variable: the host by default; url default for ALPHA_USER"
 printf '# local settings\nexport ALPHA_PORT=7201\nALPHA_USER="bob"\n\nALPHA_PASSWORD='"'"'pw from env file'"'"'\n' >"$K/services/store/.env"
-is "$(ev base 'echo "$ALPHA_PORT ${SVC_PORTS[alpha]}"')" "7201 main 7201 7100 tcp://bob@127.0.0.1:7201" \
+is "$(ev base 'echo "$ALPHA_PORT ${META_PORTS[alpha]}"')" "7201 main 7201 7100 ALPHA_PORT tcp://bob@127.0.0.1:7201" \
     ".env beats the port default (export prefix, quotes stripped)"
-is "$(ALPHA_PORT=7301 ev base 'echo "$ALPHA_PORT ${SVC_PORTS[alpha]}"')" "7301 main 7301 7100 tcp://bob@127.0.0.1:7301" \
+is "$(ALPHA_PORT=7301 ev base 'echo "$ALPHA_PORT ${META_PORTS[alpha]}"')" "7301 main 7301 7100 ALPHA_PORT tcp://bob@127.0.0.1:7301" \
     "the environment beats .env"
 is "$(ALPHA_PORT='' ev base 'echo "$ALPHA_PORT"')" 7201 "an empty environment variable does not count"
-is "$(ev base 'eval "e=(${SVC_HEALTH_ENV[alpha]})"; echo "${e[0]}"')" "ALPHA_SECRET=pw from env file" \
+is "$(ev base 'eval "e=(${META_HEALTH_ENV[alpha]})"; echo "${e[0]}"')" "ALPHA_SECRET=pw from env file" \
     "health env from .env, one word with its space"
 is "$(ALPHA_PORT=7301 fk env alpha | grep '^export ALPHA_PORT')" "export ALPHA_PORT=7301" "env: the same precedence"
 check_cmd "a port variable that is not a number -> 64, naming it" 64 "ALPHA_PORT='http' is not a port number" \
@@ -156,23 +156,23 @@ check_cmd ".env: a bad line breaks resolve too" 65 'services/store/.env:2:' fk r
 rm "$K/services/store/.env"
 
 # Hooks and run: argv arrays, the program made absolute.
-is "$(ev base 'eval "a=(${SVC_AFTER_UP[alpha]})"; printf "%s|" "${a[@]}"')" "$K/services/store/hooks/up.sh|--fast|" \
+is "$(ev base 'eval "a=(${META_AFTER_UP[alpha]})"; printf "%s|" "${a[@]}"')" "$K/services/store/hooks/up.sh|--fast|" \
     "hooks.after_up: an argv, the program under the service folder"
-is "$(ev base 'eval "a=(${SVC_AFTER_UP[alpha]})"; "${a[@]}"')" "up --fast" "hooks.after_up runs as it is"
-is "$(ev base 'eval "a=(${SVC_BEFORE_DOWN[alpha]})"; "${a[@]}"')" "down" "hooks.before_down"
-is "$(BETA_MODE=quick ev base 'eval "a=(${SVC_RUN[beta]})"; "${a[@]}"')" "run --once quick" "run: the one-shot's command, variables expanded"
-is "$(ev base 'eval "a=(${SVC_RUN[beta]})"; echo "${a[2]}"')" "full" "run: a variable's default"
+is "$(ev base 'eval "a=(${META_AFTER_UP[alpha]})"; "${a[@]}"')" "up --fast" "hooks.after_up runs as it is"
+is "$(ev base 'eval "a=(${META_BEFORE_DOWN[alpha]})"; "${a[@]}"')" "down" "hooks.before_down"
+is "$(BETA_MODE=quick ev base 'eval "a=(${META_RUN[beta]})"; "${a[@]}"')" "run --once quick" "run: the one-shot's command, variables expanded"
+is "$(ev base 'eval "a=(${META_RUN[beta]})"; echo "${a[2]}"')" "full" "run: a variable's default"
 
 # A variable missing in a service outside the profile does not break the profile.
 check_cmd "resolve base: gamma's \${GAMMA_PATH} is unset, gamma is not in base -> 0" 0 '' fk resolve base
-is "$(ev base 'echo "${ARC_META_INCOMPLETE[*]}|${SVC_PORTS[gamma]}|${SVC_HEALTH_ARGS[gamma]}|$GAMMA_PORT"')" \
+is "$(ev base 'echo "${ARC_META_INCOMPLETE[*]}|${META_PORTS[gamma]}|${META_HEALTH_ARGS[gamma]}|$GAMMA_PORT"')" \
     "gamma||--url http://127.0.0.1:7102/|7102" \
     "... gamma is named incomplete, its unresolved field empty, the rest resolved"
 check_cmd "resolve full: gamma is in it -> 1, naming file, line and field" 1 \
     'services/aaa-obs/service.yaml:9:[0-9]+: ports\[0\]\.url: \$\{GAMMA_PATH\} is not set' fk resolve full
 check_cmd "env gamma: the same error" 1 'ports\[0\]\.url: \$\{GAMMA_PATH\} is not set' fk env gamma
-is "$(GAMMA_PATH=x ev full 'echo "${#ARC_META_INCOMPLETE[@]} ${SVC_PORTS[gamma]}"')" "0 http 7102 80 http://127.0.0.1:7102/x
-raw 7103 81" "with GAMMA_PATH set: resolved, a port without url or env as 'name host container'"
+is "$(GAMMA_PATH=x ev full 'echo "${#ARC_META_INCOMPLETE[@]} ${META_PORTS[gamma]}"')" "0 http 7102 80 GAMMA_PORT http://127.0.0.1:7102/x
+raw 7103 81 -" "with GAMMA_PATH set: resolved, a port without url or env as 'name host container -'"
 check_cmd "resolve base: a bad port variable of gamma (not in base) -> 0" 0 '' env GAMMA_PORT=x "$SM" --root "$K" resolve base
 unlike "$OUT" 'GAMMA_PORT=' "... and gamma's bad port variable is not exported"
 check_cmd "resolve full: the same bad port variable -> 64" 64 "GAMMA_PORT='x'" env GAMMA_PORT=x GAMMA_PATH=p "$SM" --root "$K" resolve full
@@ -274,13 +274,13 @@ check_cmd "quoting fixture: resolve" 0 '' qr resolve
 qs=$OUT
 qeval() { bash -c 'set -eu; eval "$1"; eval "$2"' _ "$qs" "$1"; }
 desc=$(sed -n "s/^description: '\\(.*\\)'\$/\\1/p" "$Q/services/odd/service.yaml" | sed "s/''/'/g")
-is "$(qeval 'printf %s "${SVC_DESCRIPTION[odd]}"')" "$desc" "resolve: a description with quotes, \$, backticks, backslash"
-is "$(qeval 'eval "a=(${SVC_HEALTH_ARGS[odd]})"; printf "<%s>" "${a[@]}"')" \
+is "$(qeval 'printf %s "${META_DESCRIPTION[odd]}"')" "$desc" "resolve: a description with quotes, \$, backticks, backslash"
+is "$(qeval 'eval "a=(${META_HEALTH_ARGS[odd]})"; printf "<%s>" "${a[@]}"')" \
     "<$nasty><lit \$HOME \`id\` \$(id)><two words><><7201>" "resolve: health args, word for word (an empty one kept)"
-is "$(qeval 'eval "e=(${SVC_HEALTH_ENV[odd]})"; printf "<%s>" "${e[@]}"')" "<ODD_TOKEN=$nasty>" "resolve: health env, one word"
-is "$(qeval 'eval "a=(${SVC_AFTER_UP[odd]})"; printf "<%s>" "${a[@]}"')" \
+is "$(qeval 'eval "e=(${META_HEALTH_ENV[odd]})"; printf "<%s>" "${e[@]}"')" "<ODD_TOKEN=$nasty>" "resolve: health env, one word"
+is "$(qeval 'eval "a=(${META_AFTER_UP[odd]})"; printf "<%s>" "${a[@]}"')" \
     "<$Q/services/odd/dir with space/up it's.sh><$nasty>" "resolve: a hook whose path has a space and a quote"
-is "$(qeval 'printf %s "${SVC_PORTS[odd]}"')" "main 7201 7201 x://a b/\$HOME/\`id\`/'q'/\"dq\"/$nasty" "resolve: a url"
+is "$(qeval 'printf %s "${META_PORTS[odd]}"')" "main 7201 7201 ODD_PORT x://a b/\$HOME/\`id\`/'q'/\"dq\"/$nasty" "resolve: a url"
 check_cmd "quoting fixture: env" 0 '' qr env odd
 is "$(bash -c 'set -eu; eval "$1"; printf "<%s>" "$SVC_DESCRIPTION" "${SVC_HEALTH_ARGS[@]}" "$ODD_TOKEN"' _ "$OUT")" \
     "<$desc><$nasty><lit \$HOME \`id\` \$(id)><two words><><7201><$nasty>" "env: the same values"

@@ -139,6 +139,19 @@ int sm_cmd_env(sm_kit *k, const char *codename, arc_buf *out)
     return env_ports(k, s, out) || env_health(k, s, out) ? -1 : 0;
 }
 
+int sm_cmd_var(sm_kit *k, const char *codename, const char *name, arc_buf *out)
+{
+    sm_service *s = sm_need(k, codename);
+    if (!s)
+        return -1;
+    const char *v = sm_var_value(k, s, name);
+    if (!v && k->err.code)
+        return -1;
+    if (v)
+        arc_buf_add(out, v, strlen(v));
+    return 0;
+}
+
 int sm_cmd_profile(sm_kit *k, const char *name, const char *kind, arc_buf *out)
 {
     sm_service **order = sm_alloc(&k->arena, (k->nsvc + 1) * sizeof *order);

@@ -23,6 +23,8 @@ static const char usage[] =
     "                         compose container probe up_timeout depends_on profiles\n"
     "  env CODENAME           shell code (for eval) describing one service, its ports\n"
     "                         and health command resolved\n"
+    "  var CODENAME NAME      a variable as the service sees it: the environment, else\n"
+    "                         its folder's .env, else its port's default; empty if unset\n"
     "  profile [NAME [KIND]]  the profile's services in start order: dependencies\n"
     "                         first, one-shots last (NAME empty = the default profile;\n"
     "                         KIND service|oneshot keeps only that kind)\n"
@@ -31,7 +33,7 @@ static const char usage[] =
     "  check                  validate every service.yaml and profiles.yaml\n"
     "  resolve [PROFILE]      shell code (for eval) describing the profile (empty =\n"
     "                         the default) and every service: ARC_META_* lists,\n"
-    "                         SVC_* associative arrays keyed by codename, and the\n"
+    "                         META_* associative arrays keyed by codename, and the\n"
     "                         export of every port variable. The profile's services\n"
     "                         are resolved strictly; for the others a field whose\n"
     "                         variables cannot be resolved is left empty and the\n"
@@ -83,7 +85,7 @@ static const struct {
     int min, max;
 } commands[] = {
     {"list", 0, 0},     {"get", 2, 2},     {"env", 1, 1},   {"profile", 0, 2},
-    {"profiles", 0, 0}, {"default", 0, 0}, {"check", 0, 0}, {"resolve", 0, 1},
+    {"profiles", 0, 0}, {"default", 0, 0}, {"check", 0, 0}, {"resolve", 0, 1}, {"var", 2, 2},
 };
 
 static void parse_args(options *o, int argc, char *argv[])
@@ -146,6 +148,8 @@ static int dispatch(sm_kit *k, const options *o, arc_buf *out)
         return sm_cmd_get(k, arg(o, 0), arg(o, 1), out);
     if (!strcmp(c, "env"))
         return sm_cmd_env(k, arg(o, 0), out);
+    if (!strcmp(c, "var"))
+        return sm_cmd_var(k, arg(o, 0), arg(o, 1), out);
     if (!strcmp(c, "profile"))
         return sm_cmd_profile(k, arg(o, 0), arg(o, 1), out);
     if (!strcmp(c, "profiles"))

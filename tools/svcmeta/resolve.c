@@ -7,8 +7,10 @@
  *   ARC_META_SERVICES=(...)           the profile's services in start order
  *   ARC_META_ONESHOTS=(...)           then its one-shots
  *   ARC_META_INCOMPLETE=(...)         services outside the profile with fields left empty
- *   declare -gA SVC_NAME=([c]=...)    one associative array per field (SVC_NAME,
- *                                     SVC_CONTAINER, ..., SVC_RUN: see array_names)
+ *   declare -gA META_NAME=([c]=...)   one associative array per field (META_NAME,
+ *                                     META_CONTAINER, ..., META_RUN: see array_names);
+ *                                     META_PORTS rows are "name host container env url"
+ *                                     (env "-" when the port has no variable)
  *   export ARC_FLASH_PORT=4222 ...    every resolved port variable
  *
  * The profile's services are resolved strictly (an unset variable or a bad
@@ -29,9 +31,9 @@ enum {
 };
 
 static const char *const array_names[F_COUNT] = {
-    "SVC_NAME", "SVC_CONTAINER", "SVC_TECH", "SVC_ROLE", "SVC_KIND", "SVC_DESCRIPTION", "SVC_DIR",
-    "SVC_COMPOSE", "SVC_UP_TIMEOUT", "SVC_PROBE", "SVC_DEPENDS", "SVC_PORTS",
-    "SVC_HEALTH_ARGS", "SVC_HEALTH_ENV", "SVC_AFTER_UP", "SVC_BEFORE_DOWN", "SVC_RUN"};
+    "META_NAME", "META_CONTAINER", "META_TECH", "META_ROLE", "META_KIND", "META_DESCRIPTION",
+    "META_DIR", "META_COMPOSE", "META_UP_TIMEOUT", "META_PROBE", "META_DEPENDS", "META_PORTS",
+    "META_HEALTH_ARGS", "META_HEALTH_ENV", "META_AFTER_UP", "META_BEFORE_DOWN", "META_RUN"};
 
 typedef struct {
     sm_service *s;
@@ -90,7 +92,7 @@ static int env_words(sm_kit *k, row *r, arc_buf *out)
     return 0;
 }
 
-/* "name host container url" rows, and the port variables to export. */
+/* "name host container env url" rows, and the port variables to export. */
 static int port_rows(sm_kit *k, row *r, arc_buf *out)
 {
     sm_service *s = r->s;
@@ -115,8 +117,8 @@ static int port_rows(sm_kit *k, row *r, arc_buf *out)
             ok = false;
         }
         if (ok)
-            arc_buf_printf(out, "%s%s %ld %ld%s%s", i ? "\n" : "", p->name, host, p->container,
-                           *url ? " " : "", url);
+            arc_buf_printf(out, "%s%s %ld %ld %s%s%s", i ? "\n" : "", p->name, host,
+                           p->container, p->env ? p->env : "-", *url ? " " : "", url);
     }
     if (!ok)
         arc_buf_reset(out);

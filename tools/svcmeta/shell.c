@@ -2,7 +2,7 @@
  * shell.c — quoting for bash's eval. A word of safe characters stays bare;
  * anything else goes in single quotes, where only ' itself needs care. Values
  * hold no control characters (tree.c and vars.c refuse them); the only ones
- * quoted here are the newlines resolve puts between SVC_PORTS rows, which
+ * quoted here are the newlines resolve puts between META_PORTS rows, which
  * single quotes keep as they are.
  */
 #include "svcmeta.h"

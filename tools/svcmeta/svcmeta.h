@@ -184,6 +184,9 @@ int sm_start_order(sm_kit *k, sm_service *const *names, size_t nnames,
 
 /* ---- variables (vars.c) ---------------------------------------------------- */
 int sm_dotenv(sm_kit *k, sm_service *s); /* reads the .env once; 65 on a bad line */
+/* A variable as the service sees it (environment > .env > port default), NULL when
+ * unset or when the .env is bad (k->err set then). */
+const char *sm_var_value(sm_kit *k, sm_service *s, const char *name);
 /* A port's variable must hold a port number (64 naming it otherwise);
  * sm_check_ports checks every port of s. */
 int sm_port_check(sm_kit *k, sm_service *s, const sm_port *p);
@@ -211,6 +214,7 @@ void sm_sh_array(arc_buf *b, const char *name, const char *const *w, size_t n,
 int sm_cmd_list(sm_kit *k, arc_buf *out);
 int sm_cmd_get(sm_kit *k, const char *codename, const char *field, arc_buf *out);
 int sm_cmd_env(sm_kit *k, const char *codename, arc_buf *out);
+int sm_cmd_var(sm_kit *k, const char *codename, const char *name, arc_buf *out);
 int sm_cmd_profile(sm_kit *k, const char *name, const char *kind, arc_buf *out);
 int sm_cmd_profiles(sm_kit *k, arc_buf *out);
 int sm_cmd_default(sm_kit *k, arc_buf *out);

@@ -82,6 +82,16 @@ int sm_dotenv(sm_kit *k, sm_service *s)
 }
 
 /* The value of name[0..len): environment > .env > port default; NULL unset. */
+static const char *lookup(const sm_service *s, const char *name, size_t len);
+
+const char *sm_var_value(sm_kit *k, sm_service *s, const char *name)
+{
+    if (sm_dotenv(k, s))
+        return NULL;
+    return lookup(s, name, strlen(name));
+}
+
+
 static const char *lookup(const sm_service *s, const char *name, size_t len)
 {
     char key[256];

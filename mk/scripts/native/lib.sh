@@ -73,35 +73,15 @@ as_user() {
 }
 
 # ---- service metadata beyond lib.sh ---------------------------------------------------
-# meta_py CODE ARGS...: python with svcmeta imported as m (the kit's one reader).
-meta_py() {
-    local code=$1
-    shift
-    python3 -c "import sys
-sys.path.insert(0, sys.argv.pop(1))
-import svcmeta as m
-try:
-$(printf '%s\n' "$code" | sed 's/^/    /')
-except m.MetaError as e:
-    sys.stderr.write(str(e) + '\n')
-    sys.exit(e.code)" "$SCRIPTS" "$@"
-}
-
 # svc_var NAME DEFAULT: the environment, else the service folder's .env, else DEFAULT —
-# the order compose uses for \${NAME:-DEFAULT} (needs SVC_DIR).
+# the order compose uses for \${NAME:-DEFAULT} (needs SVC_CODENAME). The .env is read by
+# svcmeta (svcmeta var), with the same rules as everywhere else.
 svc_var() {
     local v=${!1:-}
     if [ -z "$v" ] && [ -f "$SVC_DIR/.env" ]; then
-        v=$(meta_py 'print(m.read_dotenv(sys.argv[1]).get(sys.argv[2], ""))' "$SVC_DIR/.env" "$1") ||
-            exit 1
+        v=$(meta var "$SVC_CODENAME" "$1") || exit 1
     fi
     printf '%s\n' "${v:-$2}"
-}
-
-# port_envs CODENAME: "name env-var" per port of service.yaml.
-port_envs() {
-    meta_py 's = m.get_service(m.load_services(), sys.argv[1])
-for p in s.ports: print(p["name"], p.get("env", ""))' "$1"
 }
 
 # ---- a service's native.sh -------------------------------------------------------------

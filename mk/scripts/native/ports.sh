@@ -26,13 +26,11 @@ port_owner() {
 
 ports_check() {
     local c=$1 p name host owner var
-    local -A env_of=()
-    while read -r name var; do env_of[$name]=$var; done < <(port_envs "$c")
     for p in "${SVC_PORTS[@]+"${SVC_PORTS[@]}"}"; do
-        read -r name host _ <<<"$p"
+        read -r name host _ var _ <<<"$p"
         port_busy "$host" || continue
         owner=$(port_owner "$host")
-        var=${env_of[$name]:-}
+        [ "$var" != - ] || var=""
         die "$c: port $host ($name) on 127.0.0.1 is already in use by another process${owner:+: $owner}
   free it, or give $c another port${var:+ with $var=<port> (environment or $(relpath "$SVC_DIR")/.env)}"
     done
