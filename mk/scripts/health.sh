@@ -15,32 +15,28 @@ set -euo pipefail
 
 [ $# -ge 1 ] || die "usage: health.sh CODENAME..."
 
-# check CODENAME: in a subshell, so one service's environment (e.g. PGPASSWORD) stays its own.
-check() (
-    load_service "$1"
-    label="$1 ($SVC_TECH)"
-    if [ "$SVC_KIND" != service ]; then
-        say "$label: one-shot, nothing to check"
-        return 0
-    fi
-    probe="$ARC_BIN/$SVC_PROBE"
-    if [ ! -x "$probe" ]; then
-        warn "$label unhealthy: cannot check, $probe is not built (run 'make tools' or 'make $SVC_PROBE')"
-        return 1
-    fi
-    opts=(--timeout "${ARC_HEALTH_TIMEOUT:-5}")
-    [ "${ARC_HEALTH_WAIT:-0}" = 0 ] || opts+=(--wait "$ARC_HEALTH_WAIT")
-    if out=$("$probe" "${opts[@]}" "${SVC_HEALTH_ARGS[@]}" 2>&1); then
-        say "$label healthy: $out"
-    else
-        warn "$label unhealthy: ${out:-$SVC_PROBE failed without a message}"
-        return 1
-    fi
-)
-
-failed=()
+meta_load
+opts=(--timeout "${ARC_HEALTH_TIMEOUT:-5}")
+[ "${ARC_HEALTH_WAIT:-0}" = 0 ] || opts+=(--wait "$ARC_HEALTH_WAIT")
+checked=()
 for c in "$@"; do
-    check "$c" || failed+=("$c")
+    load_service "$c"
+    if [ "$SVC_KIND" != service ]; then
+        say "$c ($SVC_TECH): one-shot, nothing to check"
+    else
+        checked+=("$c")
+    fi
+done
+# Every probe at once: as long as the slowest, not the sum.
+probe_all "${opts[@]}" -- "${checked[@]+"${checked[@]}"}"
+failed=()
+for c in "${checked[@]+"${checked[@]}"}"; do
+    if [ "${PROBE_RC[$c]}" = 0 ]; then
+        say "$c (${META_TECH[$c]}) healthy: ${PROBE_LINE[$c]}"
+    else
+        warn "$c (${META_TECH[$c]}) unhealthy: ${PROBE_LINE[$c]:-${META_PROBE[$c]} failed without a message}"
+        failed+=("$c")
+    fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
     list=$(printf '%s, ' "${failed[@]}")

@@ -65,6 +65,43 @@ load_service() {
     for kv in "${SVC_HEALTH_ENV[@]+"${SVC_HEALTH_ENV[@]}"}"; do export "${kv?}"; done
 }
 
+# probe_service CODENAME [PROBE-OPTION...]: the service's health probe from the host
+# (service.yaml health: probe, args, env), its line on stdout, its exit status the verdict.
+# A subshell: one service's environment (e.g. PGPASSWORD) stays its own.
+probe_service() (
+    load_service "$1"
+    shift
+    if [ ! -x "$ARC_BIN/$SVC_PROBE" ]; then
+        echo "cannot check, $ARC_BIN/$SVC_PROBE is not built (run 'make tools' or 'make $SVC_PROBE')"
+        exit 1
+    fi
+    exec "$ARC_BIN/$SVC_PROBE" "$@" "${SVC_HEALTH_ARGS[@]}" 2>&1
+)
+
+# probe_all [PROBE-OPTION...] -- CODENAME...: every service's probe at once; the verdicts
+# in PROBE_RC[codename], the lines in PROBE_LINE[codename]. Takes as long as the slowest.
+probe_all() {
+    local opts=() c dir
+    while [ "$1" != -- ]; do opts+=("$1"); shift; done
+    shift
+    declare -gA PROBE_RC=() PROBE_LINE=()
+    [ $# -gt 0 ] || return 0
+    meta_load
+    local -A pid=()
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/arc-probe.XXXXXX")
+    for c in "$@"; do
+        probe_service "$c" "${opts[@]+"${opts[@]}"}" >"$dir/$c" &
+        pid[$c]=$!
+    done
+    for c in "$@"; do
+        PROBE_RC[$c]=0
+        wait "${pid[$c]}" || PROBE_RC[$c]=$?
+        IFS= read -r -d '' "PROBE_LINE[$c]" <"$dir/$c" || true
+        PROBE_LINE[$c]=${PROBE_LINE[$c]%$'\n'}
+    done
+    rm -rf "$dir"
+}
+
 # profile_services [service|oneshot]: the profile's codenames (ARC_PROFILE, else the
 # file's default) in start order, optionally only one kind.
 profile_services() {
@@ -253,7 +290,7 @@ confirm() {
 }
 
 # ---- waiting until healthy (both runtimes) ------------------------------------------
-# wait_all CHECK CODENAME...: bounded wait with progress. Once a second, for each
+# wait_all CHECK CODENAME...: bounded wait with progress. Every 0.2 s, for each
 # service still pending, `CHECK CODENAME ELAPSED LIMIT` answers 0 (healthy; it has
 # said so), 1 (failed for good, or past LIMIT; it has said why) or 2 (not yet; it
 # sets WAIT_STATE, a word for the progress line). LIMIT is ARC_UP_TIMEOUT, else the
@@ -297,7 +334,7 @@ wait_all() {
             printed=$SECONDS
         fi
         last=${line#*:}
-        sleep 1
+        sleep "${ARC_POLL_INTERVAL:-0.2}"
     done
 }
 

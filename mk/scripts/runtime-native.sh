@@ -52,23 +52,23 @@ not_started() {
 
 # start CODENAME: its program configured and started under supervisor.
 start() {
-    local c=$1 st pid out
+    local c=$1 st pid
     native_load "$c"
     native_command
     [ ${#NATIVE_CMD[@]} -gt 0 ] || die "$c: $(relpath "$NATIVE_FILE") gives no command (native_command)"
-    if sv_program_write; then sv_ctl update "$NATIVE_PROGRAM" >/dev/null; fi
+    if sv_program_write; then sv_update "$NATIVE_PROGRAM"; fi
     read -r st pid <<<"$(sv_state "$NATIVE_PROGRAM")"
     case "$st" in
     RUNNING) say "$NATIVE_PROGRAM is already running (pid $pid)"; return 0 ;;
     # Failing and being retried: start afresh.
-    STARTING | BACKOFF) sv_ctl stop "$NATIVE_PROGRAM" >/dev/null 2>&1 || true ;;
+    STARTING | BACKOFF) sv_stop "$NATIVE_PROGRAM" >/dev/null 2>&1 || true ;;
     esac
     say "starting $NATIVE_PROGRAM ($SVC_TECH) on $(ports_of "$c")"
-    if ! out=$(sv_ctl start "$NATIVE_PROGRAM" 2>&1) || [[ "$out" == *ERROR* ]]; then
-        warn "$NATIVE_PROGRAM did not start: $out"
+    if ! sv_start_program "$NATIVE_PROGRAM"; then
+        warn "$NATIVE_PROGRAM did not start: $SV_FAULT"
         log_tail "$c"
         # No retrying in the background after a failed up.
-        sv_ctl stop "$NATIVE_PROGRAM" >/dev/null 2>&1 || true
+        sv_stop "$NATIVE_PROGRAM" >/dev/null 2>&1 || true
         sv_shutdown_if_idle >/dev/null || true
         exit 1
     fi
@@ -168,14 +168,20 @@ ports_of() {
 }
 
 do_status() {
-    local c st pid proc health
+    local c st pid proc health name
+    local -A state=() spid=()
+    while read -r name st pid; do state[$name]=$st spid[$name]=$pid; done < <(sv_states)
+    # Every running service's probe at once (ARC_STATUS_PROBE=0: the states alone).
+    local running=()
+    for c in "$@"; do [ "${state[arc-$c]:-}" != RUNNING ] || running+=("$c"); done
+    [ "${ARC_STATUS_PROBE:-1}" = 0 ] || probe_all --timeout "${ARC_PROBE_TIMEOUT:-2}" -- "${running[@]+"${running[@]}"}"
     for c in "$@"; do
         native_load "$c"
-        read -r st pid <<<"$(sv_state "arc-$c")"
+        st=${state[arc-$c]:-ABSENT} pid=${spid[arc-$c]:--}
         proc=arc-$c health=-
         [ "$pid" = - ] || proc="arc-$c pid $pid"
-        if [ "$st" = RUNNING ]; then
-            if probe_once "$c"; then health=healthy; else health=unhealthy; fi
+        if [ "$st" = RUNNING ] && [ -n "${PROBE_RC[$c]+x}" ]; then
+            if [ "${PROBE_RC[$c]}" = 0 ]; then health=healthy; else health=unhealthy; fi
         fi
         if [ "$st" != ABSENT ]; then
             st=${st,,}

@@ -44,7 +44,7 @@ shift
 # service is simply probed.
 if [ "$action" = health ] && [ "${ARC_PROFILE_UP:-}" = 1 ]; then
     resolve_runtime
-    rows=$("$(runtime_script)" status "$@" 2>/dev/null) || rows=""
+    rows=$(ARC_STATUS_PROBE=0 "$(runtime_script)" status "$@" 2>/dev/null) || rows=""
     keep=()
     down=()
     for c in "$@"; do

@@ -4,14 +4,49 @@
 # runtime-native.sh after native/lib.sh; never run.
 #
 #   sv_start               start supervisord when it does not answer (programs: run/programs/)
-#   sv_ctl ARGS...         supervisorctl on our socket
+#   sv_rpc METHOD [VALUE...]   supervisord's XML-RPC on our socket (curl; no supervisorctl:
+#                          one call takes milliseconds where supervisorctl starts Python)
+#   sv_ctl ARGS...         supervisorctl on our socket (only `make ps` shows its table)
 #   sv_alive               it answers
 #   sv_program_write       run/programs/<program>.conf of the loaded service; 0 = changed
+#   sv_update PROGRAM      supervisord reads that program's config again (added/changed/removed)
+#   sv_start_program P     start it (not waiting: `up` waits for it to be healthy)
 #   sv_state PROGRAM       "<STATE> <pid or ->", e.g. "RUNNING 1234", "ABSENT -"
+#   sv_states              "<program> <STATE> <pid>" of every program, one a line
 #   sv_stop_program CODE   stop it and drop its config (data untouched)
 #   sv_shutdown_if_idle    stop supervisord when no program is left running
 
 sv_ctl() { supervisorctl -c "$SV_CONF" "$@"; }
+
+# sv_rpc METHOD [VALUE...]: VALUE is an XML-RPC value (<string>x</string>,
+# <boolean>1</boolean>). The response on stdout; 1 when supervisord cannot be reached,
+# 2 on a fault (its faultString in SV_FAULT).
+sv_rpc() {
+    local m=$1 v params="" out
+    shift
+    for v in "$@"; do params+="<param><value>$v</value></param>"; done
+    out=$(curl -sS --max-time "${ARC_SV_TIMEOUT:-60}" --unix-socket "$SV_SOCK" -H 'Content-Type: text/xml' \
+        --data-binary "<?xml version=\"1.0\"?><methodCall><methodName>$m</methodName><params>$params</params></methodCall>" \
+        http://localhost/RPC2 2>&1) || { SV_FAULT=$out; return 1; }
+    if [[ "$out" == *"<fault>"* ]]; then
+        SV_FAULT=$(printf '%s\n' "$out" | sed -n 's:.*<string>\(.*\)</string>.*:\1:p' | head -n 1)
+        return 2
+    fi
+    printf '%s\n' "$out"
+}
+
+# sv_str NAME: an XML-RPC string of a program name (names are arc-<codename>: no markup).
+sv_str() { printf '<string>%s</string>' "$1"; }
+
+# sv_states: every program's "<name> <STATE> <pid or ->" from one getAllProcessInfo.
+sv_states() {
+    sv_pid >/dev/null || return 0
+    sv_rpc supervisor.getAllProcessInfo | awk '
+        /<name>[a-z]+<\/name>/ { key = $0; gsub(/.*<name>|<\/name>.*/, "", key); next }
+        key != "" { v = $0; gsub(/.*<(string|int)>|<\/(string|int)>.*/, "", v)
+                    if (v == $0) v = ""; f[key] = v; key = "" }
+        /<\/struct>/ { print f["name"], f["statename"], (f["pid"] > 0 ? f["pid"] : "-"); delete f }'
+}
 
 # sv_pid: our supervisord's pid, when it runs (pidfile, process and socket agree).
 sv_pid() {
@@ -21,7 +56,7 @@ sv_pid() {
     printf '%s\n' "$p"
 }
 
-sv_alive() { sv_pid >/dev/null && sv_ctl pid >/dev/null 2>&1; }
+sv_alive() { sv_pid >/dev/null && sv_rpc supervisor.getPID >/dev/null 2>&1; }
 
 # supervisor reads %(name)s in values: a literal % is %%.
 sv_escape() { printf '%s' "${1//%/%%}"; }
@@ -76,10 +111,11 @@ sv_start() {
     # secrets of the calling shell, e.g. PGPASSWORD).
     sv_spawn env -i PATH="$PATH" HOME="${HOME:-/}" LANG=C.UTF-8 supervisord -c "$SV_CONF" ||
         die "supervisord did not start (config $SV_CONF; log $NATIVE_LOGS/supervisord.log)"
-    local _
-    for _ in $(seq 50); do
+    local tries=200
+    while [ "$tries" -gt 0 ]; do
         sv_alive && { say "supervisord started (pid $(sv_pid); $(relpath "$SV_CONF"))"; return 0; }
-        sleep 0.2
+        sleep 0.05
+        tries=$((tries - 1))
     done
     warn "--- last lines of $NATIVE_LOGS/supervisord.log:"
     tail -n 20 "$NATIVE_LOGS/supervisord.log" >&2 2>/dev/null || true
@@ -127,15 +163,41 @@ sv_program_write() {
 }
 
 sv_state() {
-    local out="" st pid=-
-    ! sv_pid >/dev/null || out=$(sv_ctl status "$1" 2>/dev/null || true)
-    read -r _ st _ <<<"$out"
-    case "${st:-}" in
-    STOPPED | STARTING | RUNNING | BACKOFF | STOPPING | EXITED | FATAL | UNKNOWN) ;;
-    *) st=ABSENT ;;
-    esac
-    [[ "$out" =~ pid\ ([0-9]+) ]] && pid=${BASH_REMATCH[1]}
-    echo "$st $pid"
+    local name st pid
+    while read -r name st pid; do
+        [ "$name" = "$1" ] && { echo "$st $pid"; return 0; }
+    done < <(sv_states)
+    echo "ABSENT -"
+}
+
+# sv_update PROGRAM: what `supervisorctl update PROGRAM` does: reload the configs, then
+# remove the program when its config changed or went, and add it when it is new or changed.
+sv_update() {
+    local out added changed removed
+    out=$(sv_rpc supervisor.reloadConfig) || die "supervisord: reloadConfig failed: $SV_FAULT"
+    # [[added...], [changed...], [removed...]]: three arrays of names, in that order.
+    out=$(printf '%s\n' "$out" | awk '/<array>/ { n++ } /<string>/ { v = $0; gsub(/.*<string>|<\/string>.*/, "", v); print n - 1, v }')
+    added=$(awk '$1 == 1 { print $2 }' <<<"$out")
+    changed=$(awk '$1 == 2 { print $2 }' <<<"$out")
+    removed=$(awk '$1 == 3 { print $2 }' <<<"$out")
+    if grep -qxF "$1" <<<"$changed"$'\n'"$removed"; then
+        sv_rpc supervisor.stopProcessGroup "$(sv_str "$1")" "<boolean>1</boolean>" >/dev/null || true
+        sv_rpc supervisor.removeProcessGroup "$(sv_str "$1")" >/dev/null || true
+    fi
+    if grep -qxF "$1" <<<"$added"$'\n'"$changed"; then
+        sv_rpc supervisor.addProcessGroup "$(sv_str "$1")" >/dev/null ||
+            die "supervisord: cannot add $1: $SV_FAULT"
+    fi
+}
+
+# sv_start_program PROGRAM: start it without waiting (up then waits until it is healthy).
+sv_start_program() {
+    sv_rpc supervisor.startProcess "$(sv_str "$1")" "<boolean>0</boolean>" >/dev/null
+}
+
+# sv_stop PROGRAM: stop it and wait until it has exited.
+sv_stop() {
+    sv_rpc supervisor.stopProcess "$(sv_str "$1")" "<boolean>1</boolean>" >/dev/null
 }
 
 sv_stop_program() {
@@ -144,10 +206,10 @@ sv_stop_program() {
         local st
         read -r st _ <<<"$(sv_state "$p")"
         case "$st" in
-        RUNNING | STARTING | BACKOFF | STOPPING) sv_ctl stop "$p" >/dev/null || true ;;
+        RUNNING | STARTING | BACKOFF | STOPPING) sv_stop "$p" || true ;;
         esac
         rm -f "$SV_PROGRAMS/$p.conf"
-        sv_ctl update "$p" >/dev/null 2>&1 || true
+        sv_update "$p" >/dev/null 2>&1 || true
     else
         rm -f "$SV_PROGRAMS/$p.conf"
     fi
@@ -157,17 +219,16 @@ sv_stop_program() {
 # and wait until its process is gone.
 sv_shutdown_if_idle() {
     sv_alive || return 0
-    local out pid
-    out=$(sv_ctl status 2>/dev/null || true)
-    if printf '%s\n' "$out" | awk '$2 ~ /^(RUNNING|STARTING|BACKOFF|STOPPING)$/ { f = 1 } END { exit !f }'; then
+    local pid tries=600
+    if sv_states | awk '$2 ~ /^(RUNNING|STARTING|BACKOFF|STOPPING)$/ { f = 1 } END { exit !f }'; then
         return 0
     fi
     pid=$(sv_pid) || return 0
-    sv_ctl shutdown >/dev/null 2>&1 || true
-    local _
-    for _ in $(seq 150); do
+    sv_rpc supervisor.shutdown >/dev/null 2>&1 || true
+    while [ "$tries" -gt 0 ]; do
         kill -0 "$pid" 2>/dev/null || { say "supervisord stopped (nothing left to run)"; return 0; }
-        sleep 0.2
+        sleep 0.05
+        tries=$((tries - 1))
     done
     warn "supervisord (pid $pid) did not stop within 30s"
     return 1

@@ -13,9 +13,10 @@ log_tail() {
     tail -n "${2:-20}" "$f" 2>/dev/null | sed 's/^/    /' >&2 || warn "    (no log yet)"
 }
 
-# probe_once CODENAME: health.sh's verdict in one short try; its line in PROBE_OUT.
+# probe_once CODENAME: the service's probe (lib.sh probe_service) in one short try; its
+# line in PROBE_OUT.
 probe_once() {
-    PROBE_OUT=$(ARC_HEALTH_TIMEOUT=${ARC_PROBE_TIMEOUT:-2} ARC_HEALTH_WAIT=0 "$SCRIPTS/health.sh" "$1" 2>&1)
+    PROBE_OUT=$(probe_service "$1" --timeout "${ARC_PROBE_TIMEOUT:-2}")
 }
 
 # check_program CODENAME ELAPSED LIMIT: one look at the supervised program, for wait_all.
