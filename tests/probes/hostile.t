@@ -49,6 +49,9 @@ start_trap redis-array
 check_cmd "redis: an array declaring 2e9 elements: reply too large" 1 "reply too large" \
     "$ARC_BIN/redisping" --url "redis://127.0.0.1:$TRAP_PORT" --timeout 1
 within 1.5 "redis array: within the deadline"
+start_trap redis-split
+check_cmd "redis: the array header split over two reads: still reply too large" 1 "reply too large" \
+    "$ARC_BIN/redisping" --url "redis://127.0.0.1:$TRAP_PORT" --timeout 1
 
 # ---- postgres ---------------------------------------------------------------------------
 start_trap pg-flood

@@ -7,6 +7,7 @@
 #   redis-flood  "$2000000000" then data as fast as the client reads
 #   redis-drip   "$2000000000" then one byte every 20 ms
 #   redis-array  "*2000000000" then one byte every 20 ms
+#   redis-split  "*20000", a pause, "00000\r\n" (the header in two reads)
 #   pg-flood     SSL refused, AuthenticationOk, then an ErrorResponse that
 #                declares 2 GB, then data as fast as the client reads
 #   http-endless 200 with no length, then an endless body
@@ -90,7 +91,8 @@ for (1 .. 40) {
         close $srv;
         if ($mode =~ /^redis-(\w+)/) {
             read_some($c);
-            syswrite($c, $1 eq 'array' ? "*2000000000\r\n" : "\$2000000000\r\n");
+            if ($1 eq 'split') { syswrite($c, '*20000'); select(undef, undef, undef, 0.2); syswrite($c, "00000\r\n"); }
+            else { syswrite($c, $1 eq 'array' ? "*2000000000\r\n" : "\$2000000000\r\n"); }
             $1 eq 'flood' ? flood($c) : drip($c);
         } elsif ($mode eq 'pg-flood') {
             pg($c);

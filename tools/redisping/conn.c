@@ -82,8 +82,7 @@ static int send_all(redisContext *c, const arc_deadline *dl, char *err, size_t e
 
 static bool too_large(const redisContext *c, char *err, size_t errlen)
 {
-    const redisReader *r = c->reader;
-    if (rp_resp_check(r->buf + r->pos, r->len - r->pos, RP_REPLY_MAX, RP_MAX_ELEMENTS) == 0)
+    if (rp_reader_too_large(c->reader, RP_REPLY_MAX, RP_MAX_ELEMENTS) == 0)
         return false;
     arc_snprintf(err, errlen, "reply too large (over %u KiB or %d elements)",
                  RP_REPLY_MAX / 1024, RP_MAX_ELEMENTS);

@@ -57,8 +57,13 @@ redisReply *rp_command(redisContext *c, const arc_deadline *dl, int argc,
                        const char **argv, char *err, size_t errlen);
 
 /* resp.c: does the RESP2 text buf[0..len) (what hiredis has yet to parse)
- * declare or hold more than we accept? 1 too large, 0 not (yet). */
-int rp_resp_check(const char *buf, size_t len, size_t max_bytes, long long max_elems);
+ * declare or hold more than we accept? 1 too large, 0 not (yet). pending:
+ * the type byte of an item hiredis has begun (read the byte, not yet its
+ * line), else 0. */
+int rp_resp_check(char pending, const char *buf, size_t len, size_t max_bytes,
+                  long long max_elems);
+/* The same for what hiredis' reader holds. */
+int rp_reader_too_large(const redisReader *r, size_t max_bytes, long long max_elems);
 
 /* expect.c */
 int rp_expect_parse(const char *arg, rp_expect *e); /* 0 ok, -1 malformed */

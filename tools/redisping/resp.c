@@ -8,11 +8,11 @@
 
 #include <string.h>
 
-/* The integer of a header line s[1..eol); -1 when it is not one. */
-static long long header_num(const char *s, const char *eol)
+/* The integer of a header line from p (after the type byte) to eol; -1
+ * when it is not one. */
+static long long header_num(const char *p, const char *eol)
 {
     long long v = 0;
-    const char *p = s + 1;
     bool neg = p < eol && *p == '-';
     if (neg)
         p++;
@@ -26,29 +26,54 @@ static long long header_num(const char *s, const char *eol)
     return neg ? -1 : v;
 }
 
-int rp_resp_check(const char *buf, size_t len, size_t max_bytes, long long max_elems)
+/* The "\r\n" ending the line at s (hiredis' own rule), or NULL. */
+static const char *line_end(const char *s, size_t n)
+{
+    for (const char *p = s; (p = memchr(p, '\r', n - (size_t)(p - s))) != NULL; p++)
+        if ((size_t)(p - s) + 1 < n && p[1] == '\n')
+            return p;
+    return NULL;
+}
+
+int rp_resp_check(char pending, const char *buf, size_t len, size_t max_bytes,
+                  long long max_elems)
 {
     if (len > max_bytes)
         return 1;
     size_t i = 0;
     while (i < len) {
         const char *s = buf + i;
-        const char *eol = memchr(s, '\r', len - i);
-        if (!eol || (size_t)(eol - buf) + 1 >= len)
+        /* the item hiredis began: its type byte is read, its line is not */
+        char type = pending ? pending : *s;
+        const char *eol = line_end(s, len - i);
+        if (!eol)
             return 0; /* the header line is not complete yet */
-        long long n = header_num(s, eol);
+        long long n = header_num(pending ? s : s + 1, eol);
+        pending = 0;
         i = (size_t)(eol - buf) + 2;
-        if (*s == '$' && n > (long long)max_bytes)
+        if (type == '$' && n > (long long)max_bytes)
             return 1;
-        if (*s == '*' && n > max_elems)
+        if (type == '*' && n > max_elems)
             return 1;
-        if (*s == '$' && n >= 0) {
+        if (type == '$' && n >= 0) {
             if ((size_t)n + 2 > len - i)
                 return 0; /* the body is still arriving */
             i += (size_t)n + 2;
-        } else if (!strchr("+-:*$", *s)) {
+        } else if (!strchr("+-:*$", type)) {
             return 0; /* not RESP2: hiredis names the protocol error */
         }
     }
     return 0;
+}
+
+int rp_reader_too_large(const redisReader *r, size_t max_bytes, long long max_elems)
+{
+    static const char types[] = {
+        [REDIS_REPLY_STRING] = '$', [REDIS_REPLY_ARRAY] = '*', [REDIS_REPLY_INTEGER] = ':',
+        [REDIS_REPLY_STATUS] = '+', [REDIS_REPLY_ERROR] = '-'};
+    char pending = 0;
+    if (r->ridx >= 0 && r->rstack[r->ridx].type > 0 &&
+        (size_t)r->rstack[r->ridx].type < sizeof types)
+        pending = types[r->rstack[r->ridx].type];
+    return rp_resp_check(pending, r->buf + r->pos, r->len - r->pos, max_bytes, max_elems);
 }
