@@ -265,6 +265,14 @@ for df in "${dockerfiles[@]}"; do
                 n = gsub(/\{/, "{", line); depth += n
                 n = gsub(/\}/, "}", line); depth -= n
             }' "$conf")
+    elif dockerfile "$df" | grep -q '^COPY	redis.conf '; then
+        conf=$(dirname "$df")/redis.conf
+        # redis.conf: one "key value..." a line, # comments.
+        mapfile -t keys < <(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$conf")
+    else
+        keys=()
+    fi
+    if [ ${#keys[@]} -gt 0 ] || [ -n "${conf:-}" ]; then
         isnt "${#keys[@]}" 0 "$conf: keys read"
         for k in "${keys[@]}"; do
             fact "$base" "config_key:$k" "$conf: key $k is documented for $base" || continue
@@ -274,6 +282,7 @@ for df in "${dockerfiles[@]}"; do
             esac
         done
     fi
+    conf=""
 done
 
 # ---- the parser itself fails clearly on a missing row ----------------------------------------

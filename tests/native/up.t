@@ -62,21 +62,13 @@ check_cmd "make ps shows supervisor's view" 0 'arc-flash +RUNNING' nmake ps
 check_cmd "make sonic-logs shows the server's log" 0 'Ready to accept connections' nmake sonic-logs LOGS_TAIL=50 FOLLOW=0
 check_cmd "make flash-health exits 0" 0 'JetStream enabled' nmake flash-health
 
-# Redis: the settings of docker-compose.yml's command, really in force.
-mapfile -t want < <(python3 - "$ARC_ROOT/services/cache/docker-compose.yml" <<'PY'
-import re, sys, yaml
-cmd = yaml.safe_load(open(sys.argv[1]))["services"]["sonic"]["command"]
-for k, v in zip(cmd[1::2], cmd[2::2]):
-    k = k.lstrip("-")
-    if k in ("dir", "protected-mode"):
-        continue  # the data folder and the docker-only port-mapping setting
-    m = re.fullmatch(r"(\d+)mb", v)
-    print(k, str(int(m.group(1)) * 1024 * 1024) if m else v)
-PY
-)
-[ ${#want[@]} -ge 4 ] || fail "read the redis flags of docker-compose.yml" "${want[*]-}"
+# Redis: the settings of services/cache/redis.conf (the image runs on it too), in force.
+mapfile -t want < <(awk '!/^[[:space:]]*(#|$)/ { v = $2
+    if (v ~ /^[0-9]+mb$/) v = substr(v, 1, length(v) - 2) * 1024 * 1024
+    print $1, v }' "$ARC_ROOT/services/cache/redis.conf")
+[ ${#want[@]} -ge 4 ] || fail "read the settings of services/cache/redis.conf" "${want[*]-}"
 for kv in "${want[@]}"; do
-    is "$(redis_cmd CONFIG GET "${kv%% *}" | tail -n 1)" "${kv#* }" "sonic: ${kv%% *} as in docker-compose.yml"
+    is "$(redis_cmd CONFIG GET "${kv%% *}" | tail -n 1)" "${kv#* }" "sonic: ${kv%% *} as in redis.conf"
 done
 is "$(redis_cmd CONFIG GET dir | tail -n 1)" "$STATE/data/sonic" "sonic: data in the state folder"
 
