@@ -60,6 +60,11 @@ is "$RC" 1 "pg: an ErrorResponse declaring 2 GB, then a flood: exit 1"
 like "$OUT" "reply too large" "pg flood: 'reply too large'"
 within 3.5 "pg flood: within the deadline"
 mem_under "pg flood: memory stays bounded"
+start_trap pg-flood-100m
+mem_run "$ARC_BIN/pgcheck" --dsn "host=127.0.0.1 port=$TRAP_PORT user=u dbname=d sslmode=disable" --timeout 3
+like "$OUT" "reply too large \(over 8 MiB received" "pg: a 100 MiB message libpq can hold is stopped by the 8 MiB byte cap"
+within 3.5 "pg 100 MiB flood: within the deadline"
+mem_under "pg 100 MiB flood: memory stays bounded"
 
 # ---- http ---------------------------------------------------------------------------------
 start_trap http-endless

@@ -10,6 +10,8 @@
 #   redis-split  "*20000", a pause, "00000\r\n" (the header in two reads)
 #   pg-flood     SSL refused, AuthenticationOk, then an ErrorResponse that
 #                declares 2 GB, then data as fast as the client reads
+#   pg-flood-100m  the same with an error "of 100 MiB" (libpq can allocate it:
+#                the probe's own byte cap must stop it)
 #   http-endless 200 with no length, then an endless body
 #   http-length  200 declaring Content-Length: 2000000000
 #   http-redirect  /same... -> 302 to /ok on this host; /ok -> 200 "ok";
@@ -58,7 +60,7 @@ sub pg {
         read_n($c, $len - 4) // return;
     }
     syswrite($c, 'R' . pack('NN', 8, 0));                 # AuthenticationOk
-    syswrite($c, 'E' . pack('N', 0x7ffffff0));            # an error "of 2 GB"
+    syswrite($c, 'E' . pack('N', $mode eq 'pg-flood-100m' ? 100 << 20 : 0x7ffffff0));
     flood($c);
 }
 
@@ -94,7 +96,7 @@ for (1 .. 40) {
             if ($1 eq 'split') { syswrite($c, '*20000'); select(undef, undef, undef, 0.2); syswrite($c, "00000\r\n"); }
             else { syswrite($c, $1 eq 'array' ? "*2000000000\r\n" : "\$2000000000\r\n"); }
             $1 eq 'flood' ? flood($c) : drip($c);
-        } elsif ($mode eq 'pg-flood') {
+        } elsif ($mode =~ /^pg-flood/) {
             pg($c);
         } else {
             http($c);
