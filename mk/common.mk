@@ -23,8 +23,8 @@ endif
 
 .PHONY: help
 help: ## Show every target, grouped by section
-	@awk -f $(ROOT)/mk/help.awk -v bold='$(C_BOLD)' -v cyan='$(C_CYAN)' -v reset='$(C_RESET)' $(MAKEFILE_LIST)
+	@awk -f $(ROOT)/mk/help.awk -v svcs='$(SERVICE_HELP)' -v bold='$(C_BOLD)' -v cyan='$(C_CYAN)' -v reset='$(C_RESET)' $(MAKEFILE_LIST)
 
 .PHONY: help-section
 help-section: # (internal) help for one section: make help-section SECTION=sonic
-	@awk -f $(ROOT)/mk/help.awk -v section='$(SECTION)' -v bold='$(C_BOLD)' -v cyan='$(C_CYAN)' -v reset='$(C_RESET)' $(MAKEFILE_LIST)
+	@awk -f $(ROOT)/mk/help.awk -v section='$(SECTION)' -v svcs='$(SERVICE_HELP)' -v bold='$(C_BOLD)' -v cyan='$(C_CYAN)' -v reset='$(C_RESET)' $(MAKEFILE_LIST)

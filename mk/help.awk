@@ -1,12 +1,39 @@
 # mk/help.awk — renders `make help` from the makefiles themselves:
 #   ##@ Section          starts a section
 #   target: deps ## Text  describes a target
+#   ##% name: ## Text     a per-service target <codename>-name (mk/services.mk; % = codename)
+#   ##@@ services        here, a section per service (-v svcs="codename|description|folder;...")
 # With -v section=NAME only the sections whose title starts with NAME
 # (case-insensitive) are shown.
 BEGIN {
     FS = ":.*## "
     shown = 0
     want = tolower(section)
+}
+/^##% / {
+    line = substr($0, 5)
+    nt++
+    tname[nt] = substr(line, 1, index(line, ":") - 1)
+    ttext[nt] = line
+    sub(/^[^#]*## /, "", ttext[nt])
+    next
+}
+/^##@@ services/ {
+    ns = split(svcs, svc, ";")
+    for (i = 1; i <= ns; i++) {
+        if (split(svc[i], f, "|") < 3) continue
+        title = f[1] " — " f[2] " (" f[3] ")"
+        if (want != "" && index(tolower(title), want) != 1) continue
+        printf "\n%s%s%s\n", bold, title, reset
+        shown = 1
+        for (j = 1; j <= nt; j++) {
+            text = ttext[j]
+            gsub(/%/, f[1], text)
+            printf "  %s%-24s%s %s\n", cyan, f[1] "-" tname[j], reset, text
+        }
+    }
+    active = 0
+    next
 }
 /^##@ / {
     title = substr($0, 5)

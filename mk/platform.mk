@@ -11,8 +11,6 @@ ARC_RUNTIME ?= auto
 export ARC_RUNTIME
 export ARC_PROFILE := $(PROFILE)
 export ARC_PROFILES_FILE := $(abspath $(PROFILES_FILE))
-# For platform.sh: where targets are defined (a one-shot runs when `<codename>-up` exists).
-export ARC_MAKEFILES = $(MAKEFILE_LIST)
 export ARC_MAKE = $(MAKE)
 # The probes the health targets run (the release build unless SAN=... / STATIC=...).
 ARC_BIN ?= $(TOOLS_OUT)

@@ -7,10 +7,8 @@
 #                           with every compose command present
 #   platform.sh env         services/*/.env from .env.example (never overwrites)
 #
-# Services go through svc.sh (and so the runtime); one-shots (kind: oneshot, e.g.
-# cortex) run last through their own make target <codename>-up, when it exists.
-# A service may add steps around the platform's up/down with the make targets
-# <codename>-after-up and <codename>-before-down.
+# Services go through svc.sh (and so the runtime, and the services' hooks); one-shots
+# (kind: oneshot, e.g. cortex) run last: the command their service.yaml names (run:).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,50 +26,33 @@ members() {
 
 profile_name() { meta_load; printf '%s\n' "$ARC_META_PROFILE"; }
 
-# has_target NAME: a makefile of the kit defines that target.
-has_target() {
-    local files
-    read -r -a files <<<"${ARC_MAKEFILES:-Makefile $(echo mk/*.mk services/*/*.mk)}"
-    grep -qsE "^([^:#=]*[[:space:]])?$1([[:space:]][^:#=]*)?:([^=]|$)" "${files[@]}"
-}
-
 svc() { "$SCRIPTS/svc.sh" "$@"; }
 
 do_up() {
-    local o
+    local o run
     members service
     local services=("${MEMBERS[@]+"${MEMBERS[@]}"}")
     members oneshot
     say "profile $(profile_name): ${services[*]-} ${MEMBERS[*]-}"
     # A whole profile: a runtime may skip what it cannot run here, saying why.
     [ ${#services[@]} -eq 0 ] || ARC_PROFILE_UP=1 svc up "${services[@]}"
-    ARC_PROFILE_UP=1 hooks after-up "${services[@]+"${services[@]}"}"
+    # One-shots last, each running what its service.yaml says (run:), directly.
     for o in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do
-        if has_target "$o-up"; then
-            "${ARC_MAKE:-make}" -C "$ARC_ROOT" "$o-up"
+        eval "run=(${META_RUN[$o]})"
+        if [ ${#run[@]} -gt 0 ]; then
+            "${run[@]}"
         else
-            say "$o: bootstrap not available yet (no 'make $o-up' target)"
+            say "$o: nothing to run (its service.yaml has no run:)"
         fi
     done
     say ""
     do_status
 }
 
-# hooks WHEN CODENAME...: run `make <codename>-WHEN` for each service that defines it
-# (e.g. friday-after-up starts the metrics exporters beside the other services).
-hooks() {
-    local when=$1 c
-    shift
-    for c in "$@"; do
-        if has_target "$c-$when"; then "${ARC_MAKE:-make}" -C "$ARC_ROOT" "$c-$when"; fi
-    done
-}
-
 do_down() {
     members service
     [ ${#MEMBERS[@]} -gt 0 ] || { say "profile $(profile_name) has no services"; return 0; }
-    ARC_PROFILE_UP=1 hooks before-down "${MEMBERS[@]}"
-    svc down "${MEMBERS[@]}"
+    ARC_PROFILE_UP=1 svc down "${MEMBERS[@]}"
 }
 
 # over_services ACTION: svc.sh ACTION over the profile's services (one-shots have none).

@@ -7,7 +7,8 @@
 #            same in every runtime, the exit status is the verdict
 #   clean    asks first (refuses without a terminal unless YES=1), then the runtime
 #   build up down logs status ps shell
-#            handed to the runtime: mk/scripts/runtime-<runtime>.sh ACTION CODENAME...
+#            handed to the runtime: mk/scripts/runtime-<runtime>.sh ACTION CODENAME...;
+#            after `up` and before `down`/`clean`, each service's hooks (service.yaml)
 #            where <runtime> comes from ARC_RUNTIME=auto|docker|native (auto: docker
 #            when a Docker engine answers, else native).
 #
@@ -86,5 +87,26 @@ if [ "$action" = clean ]; then
     confirm "$what" "Delete ALL data of: $*? (down first; the data cannot be recovered)"
 fi
 
+# hooks WHEN CODENAME...: each service's hook (service.yaml hooks: after_up, before_down),
+# run directly from its folder's path.
+hooks() {
+    local when=$1 c hook
+    shift
+    for c in "$@"; do
+        if [ "$when" = after_up ]; then eval "hook=(${META_AFTER_UP[$c]})"; else eval "hook=(${META_BEFORE_DOWN[$c]})"; fi
+        [ ${#hook[@]} -eq 0 ] || "${hook[@]}"
+    done
+}
+
 runtime=$(runtime_script)
-exec "$runtime" "$action" "$@"
+case "$action" in
+up)
+    "$runtime" up "$@"
+    hooks after_up "$@" ;;
+down | clean)
+    rev=()
+    for c in "$@"; do rev=("$c" "${rev[@]+"${rev[@]}"}"); done
+    hooks before_down "${rev[@]}"
+    exec "$runtime" "$action" "$@" ;;
+*) exec "$runtime" "$action" "$@" ;;
+esac

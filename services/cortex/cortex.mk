@@ -1,5 +1,5 @@
-# services/cortex/cortex.mk — cortex: the one-shot bootstrap. `make up` runs
-# cortex-up last, once oracle, flash, strange and sonic are healthy.
+# services/cortex/cortex.mk — cortex: the one-shot bootstrap. `make up` runs it last
+# (service.yaml run: cortex.sh), once oracle, flash, strange and sonic are healthy.
 # Settings (environment or make variables): BOOTSTRAP_TIMEOUT (s per phase, 300),
 # BOOTSTRAP_BACKOFF_BASE (2), BOOTSTRAP_BACKOFF_CAP (30), BOOTSTRAP_BREAKER_THRESHOLD
 # (3), BOOTSTRAP_BREAKER_OPEN (30), BOOTSTRAP_RESULT (build/bootstrap/result.json).
@@ -17,7 +17,7 @@ bootstrap: ## Provision NATS streams, Pulsar tenant/topics, check SQL schema and
 
 cortex-bootstrap: bootstrap ## The bootstrap under its name in the think profile (PHASES=... for some)
 
-cortex-up: bootstrap ## What `make up` runs last: the bootstrap
+cortex-up: bootstrap ## The bootstrap, as `make up` runs it last (service.yaml run:)
 
 cortex-help: ## The cortex targets and settings
 	@$(MAKE) help-section SECTION=cortex

@@ -52,22 +52,26 @@ for f in "${makefiles[@]}"; do
     is "${not[*]-}" "" "every described target of $f is .PHONY"
 done
 
-# Each service: its section title starts with the codename; <codename>-help lists
-# exactly the targets of its .mk; the targets the kit promises are there.
-for c in $(kit_codenames); do
-    mk=$(ls services/*/"$c".mk)
-    first=$(grep -m1 '^##@ ' "$mk" | cut -c5-)
-    like "$first" "^$c( |$)" "$mk: its section title starts with '$c'"
-    want=$(described "$mk" | cut -f2 | sort)
+# Each service (kind: service, as svcmeta reads service.yaml): a section titled with its
+# codename and description; <codename>-help lists exactly the targets every service has
+# (mk/services.mk); each is .PHONY and calls svc.sh for that service.
+phony_all=$( (make -pRrq -f Makefile : 2>/dev/null || true) | sed -n 's/^\.PHONY: //p' | tr ' ' '\n' | sort -u)
+for c in $("$ARC_BIN/svcmeta" --root "$ARC_ROOT" list); do
+    [ "$("$ARC_BIN/svcmeta" --root "$ARC_ROOT" get "$c" kind)" = service ] || continue
+    desc=$("$ARC_BIN/svcmeta" --root "$ARC_ROOT" get "$c" description)
+    ok_if "make help has a section '$c — <its service.yaml description> (<folder>)'" \
+        awk -v t="$c — $desc (" 'index($0, t) == 1 { f = 1 } END { exit !f }' <<<"$help_out"
     check_cmd "make $c-help exits 0" 0 "$c-help" rmake "$c-help"
-    got=$(printf '%s\n' "$OUT" | awk '/^  / { print $1 }' | sort)
-    is "$got" "$want" "make $c-help lists exactly the targets of $mk"
-    if [ "$("$ARC_BIN/svcmeta" get "$c" kind)" = service ]; then
-        for t in build up health logs down clean shell help; do
-            printf '%s\n' "$want" | grep -qx "$c-$t" || fail "$mk has no $c-$t"
-        done
-        pass "$mk has $c-build/up/health/logs/down/clean/shell/help"
-    fi
+    got=$(printf '%s\n' "$OUT" | awk '/^  / { print $1 }' | sort | tr '\n' ' ')
+    want=$(printf "$c-%s\n" build up health status logs down clean shell help | sort | tr '\n' ' ')
+    is "$got" "$want" "make $c-help lists exactly $c-build/up/health/status/logs/down/clean/shell/help"
+    not=()
+    for t in $want; do printf '%s\n' "$phony_all" | grep -qxF "$t" || not+=("$t"); done
+    is "${not[*]-}" "" "every $c-* target is .PHONY"
+    for t in up down status logs; do
+        run rmake -n "$c-$t"
+        like "$OUT" "svc\.sh $t $c\$" "make -n $c-$t runs svc.sh $t $c"
+    done
 done
 
 check_cmd "make messaging-help lists the messaging targets" 0 \

@@ -3,7 +3,6 @@
 #   rmake ARGS...   make in the kit itself; quiet CMD...: CMD without output
 #   kit_copy        a private copy of the kit's make files, scripts and service folders in
 #                   $KIT (for tests that create or break files); kmake ARGS... runs make there
-#   kit_codenames   codenames (service.yaml) that have a services/<role>/<codename>.mk
 # shellcheck disable=SC2034  # KIT is used by the test files
 
 quiet() { "$@" >/dev/null 2>&1; }
@@ -19,12 +18,6 @@ kit_copy() {
 }
 kmake() { make -C "$KIT" --no-print-directory "$@"; }
 
-kit_codenames() {
-    local c
-    for c in $("$ARC_BIN/svcmeta" list); do
-        [ ! -f "$("$ARC_BIN/svcmeta" get "$c" dir)/$c.mk" ] || echo "$c"
-    done
-}
 
 # mini_image TAG: a tiny local image (docker import) with dash as /bin/sh and the few
 # tools the kit's Dockerfiles and test services use, plus the users the upstream images

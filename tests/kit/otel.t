@@ -252,7 +252,7 @@ run make help
 is "$RC" 0 "make help"
 section=$(printf '%s\n' "$OUT" | sed -n '/^otel — /,/^$/p')
 like "$section" '^otel — friday' "make help has the otel section"
-for t in "${targets[@]}" friday-help; do
+for t in otel-logs otel-ps otel-clean otel-help; do
     like "$section" "^  $t +[^ ]" "make help describes $t"
 done
 run make otel-help
@@ -260,18 +260,20 @@ is "$RC" 0 "make otel-help"
 like "$OUT" '^otel — friday' "otel-help shows the otel section"
 unlike "$OUT" 'General|Probes|Tests' "otel-help shows no other section"
 run make friday-help
-is "$OUT" "$(make otel-help)" "friday-help is otel-help"
-phony=$(make -pn help 2>/dev/null | sed -n 's/^\.PHONY: //p' | tr ' ' '\n')
+like "$OUT" '^friday — ' "friday-help shows friday's own section (the targets every service has)"
+like "$OUT" '  friday-up ' "... with friday-up"
+phony=$( (make -pRrq -f Makefile : 2>/dev/null || true) | sed -n 's/^\.PHONY: //p' | tr ' ' '\n')
 for t in "${targets[@]}" friday-up friday-down friday-health friday-clean friday-help; do
     if printf '%s\n' "$phony" | grep -qx "$t"; then pass "$t is .PHONY"; else fail "$t is .PHONY"; fi
     run make -n "$t"
     is "$RC" 0 "make -n $t${ERR:+: $ERR}"
 done
 run make -n otel-up
-like "$OUT" 'svc\.sh up friday' "otel-up starts friday through svc.sh (network, compose, wait for healthy)"
-like "$OUT" 'stack\.sh exporters up' "otel-up starts the exporters"
-run make -n friday-up
-like "$OUT" 'svc\.sh up friday' "friday-up runs otel-up"
+like "$OUT" 'svc\.sh up friday' "otel-up is friday-up: svc.sh up friday (network, compose, wait for healthy, hooks)"
+# The exporters are friday's hooks (service.yaml), which svc.sh runs after up and before down.
+run "$ARC_BIN/svcmeta" --root "$ARC_ROOT" resolve reason
+like "$OUT" "\[friday\]='[^']*/services/otel/stack.sh exporters up'" "friday's after_up hook starts the exporters (stack.sh exporters up)"
+like "$OUT" "\[friday\]='[^']*/services/otel/stack.sh exporters down'" "friday's before_down hook removes them (stack.sh exporters down)"
 
 # otel-clean without a terminal and without YES=1 refuses before any compose command.
 fake=$TEST_TMP/fake-compose

@@ -56,27 +56,32 @@ kmake messaging-down >/dev/null
 kmake messaging-logs >/dev/null
 calls_are "messaging-up/down/logs: flash, strange, sonic (up as a group)" $'up flash strange sonic (profile)\ndown flash strange sonic\nlogs flash strange sonic'
 
-check_cmd "make up: the profile's services, dependencies first" 0 'cortex: bootstrap not available yet' kmake up
+# One-shots run what their service.yaml names (run:), directly, once the services are up.
+sed -i '/^run:/d' "$KIT/services/cortex/service.yaml"
+check_cmd "make up: the profile's services, dependencies first (a one-shot without run: is named)" 0 \
+    'cortex: nothing to run' kmake up
 calls_are "make up starts oracle (cortex's dependency) with flash, strange, sonic, as a profile, then shows the status table" \
     $'up oracle flash strange sonic (profile)\nstatus oracle flash strange sonic'
-cat >"$KIT/services/cortex/cortex.mk" <<'EOF'
-.PHONY: cortex-up
-cortex-up: ; @echo "BOOTSTRAP RAN after: $$(tail -n 1 $$ARC_TEST_CALLS)"
-EOF
-check_cmd "make up runs 'make cortex-up' last, when it exists" 0 'BOOTSTRAP RAN after: up oracle flash strange sonic \(profile\)' kmake up
-rm -f "$KIT/services/cortex/cortex.mk"
-cat >"$KIT/services/cache/hooks.mk" <<'EOF'
-.PHONY: sonic-after-up sonic-before-down
-sonic-after-up: ; @echo "AFTER-UP HOOK after: $$(tail -n 1 $$ARC_TEST_CALLS)"
-sonic-before-down: ; @echo "BEFORE-DOWN HOOK, calls so far: $$(wc -l <$$ARC_TEST_CALLS)"
-EOF
+# shellcheck disable=SC2016 # the script expands these when it runs
+printf '#!/bin/sh\necho "ONESHOT RAN ($*) after: $(tail -n 1 "$ARC_TEST_CALLS")"\n' >"$KIT/services/cortex/oneshot.sh"
+chmod +x "$KIT/services/cortex/oneshot.sh"
+printf 'run: [oneshot.sh, "two words"]\n' >>"$KIT/services/cortex/service.yaml"
+check_cmd "make up runs the one-shot's run: last, from its folder, with its arguments" 0 \
+    'ONESHOT RAN \(two words\) after: up oracle flash strange sonic \(profile\)' kmake up
+# Hooks (service.yaml hooks:) run after up and before down, from the service's folder.
+# shellcheck disable=SC2016 # the script expands these when it runs
+printf '#!/bin/sh\necho "HOOK $1, calls so far: $(wc -l <"$ARC_TEST_CALLS")"\n' >"$KIT/services/cache/hook.sh"
+chmod +x "$KIT/services/cache/hook.sh"
+printf 'hooks:\n  after_up: [hook.sh, after-up]\n  before_down: [hook.sh, before-down]\n' >>"$KIT/services/cache/service.yaml"
 : >"$calls"
-check_cmd "make up runs <codename>-after-up once the services are up" 0 \
-    'AFTER-UP HOOK after: up oracle flash strange sonic \(profile\)' kmake up
+check_cmd "make up runs sonic's after_up hook once the services are up" 0 \
+    'HOOK after-up, calls so far: 1' kmake up
 : >"$calls"
-check_cmd "make down runs <codename>-before-down before stopping anything" 0 \
-    'BEFORE-DOWN HOOK, calls so far: 0' kmake down
-rm -f "$KIT/services/cache/hooks.mk"
+check_cmd "make down runs sonic's before_down hook before stopping anything" 0 \
+    'HOOK before-down, calls so far: 0' kmake down
+: >"$calls"
+check_cmd "make sonic-up runs the hook too" 0 'HOOK after-up, calls so far: 1' kmake sonic-up
+cp "$ARC_ROOT/services/cache/service.yaml" "$KIT/services/cache/service.yaml"
 : >"$calls"
 check_cmd "make up PROFILE=reason on a non-docker runtime: friday's exporter hook steps aside" 0 \
     'exporters: the metrics exporters run on the docker runtime only: skipped' kmake up PROFILE=reason
@@ -89,7 +94,7 @@ kmake down >/dev/null
 kmake ps >/dev/null
 kmake logs >/dev/null
 calls_are "make down/ps/logs over the profile (one-shots have none)" \
-    $'down oracle flash strange sonic\nps oracle flash strange sonic\nlogs oracle flash strange sonic'
+    $'down oracle flash strange sonic (profile)\nps oracle flash strange sonic\nlogs oracle flash strange sonic'
 check_cmd "make status: one table with the runtime's rows and the one-shot" 0 \
     'SERVICE +CONTAINER +STATE +HEALTH +PORTS' kmake status
 like "$OUT" 'runtime: native \(ARC_RUNTIME=native\)' "make status names the runtime"

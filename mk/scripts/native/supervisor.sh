@@ -175,8 +175,8 @@ sv_state() {
 sv_update() {
     local out added changed removed
     out=$(sv_rpc supervisor.reloadConfig) || die "supervisord: reloadConfig failed: $SV_FAULT"
-    # [[added...], [changed...], [removed...]]: three arrays of names, in that order.
-    out=$(printf '%s\n' "$out" | awk '/<array>/ { n++ } /<string>/ { v = $0; gsub(/.*<string>|<\/string>.*/, "", v); print n - 1, v }')
+    # [[[added...], [changed...], [removed...]]]: the 3rd, 4th and 5th arrays opened.
+    out=$(printf '%s\n' "$out" | awk '/<array>/ { n++ } /<string>/ { v = $0; gsub(/.*<string>|<\/string>.*/, "", v); print n - 2, v }')
     added=$(awk '$1 == 1 { print $2 }' <<<"$out")
     changed=$(awk '$1 == 2 { print $2 }' <<<"$out")
     removed=$(awk '$1 == 3 { print $2 }' <<<"$out")

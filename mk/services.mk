@@ -1,0 +1,43 @@
+# mk/services.mk — every service's targets from one template. For each
+# services/*/service.yaml of `kind: service`, <codename>-build, -up, -health, -status,
+# -logs, -down, -clean, -shell and -help call mk/scripts/svc.sh (which hands runtime work
+# to mk/scripts/runtime-<runtime>.sh). `make help` shows them in a section per service,
+# titled from its service.yaml; the `##% ` lines below are their help texts (% = the
+# codename). Adding a service is its folder plus a line in profiles.yaml: its targets
+# and its help come from here (docs/kit.md). A folder's own .mk (services/otel/otel.mk)
+# may add targets of its own beside these.
+
+# The services' codenames, in folder order (one awk over the files; svcmeta validates them).
+SERVICE_CODENAMES := $(shell awk '/^codename:/ { c = $$2 } /^kind:[[:space:]]*service[[:space:]]*$$/ { print c }' \
+	$(sort $(wildcard $(ROOT)/services/*/service.yaml)))
+
+##% build: ## Build the arc-% image (docker runtime; the probes image too when absent)
+##% up: ## Start arc-% (and its hooks) and wait until healthy (bounded, with progress)
+##% health: ## Check % with its probe from the host; the exit status is the verdict
+##% status: ## State, health and ports of arc-%
+##% logs: ## Logs of arc-% (FOLLOW=1 follows, LOGS_TAIL=N lines)
+##% down: ## Stop and remove arc-% (its volumes and data are kept)
+##% clean: ## Remove arc-% AND its data (asks; YES=1 without a terminal)
+##% shell: ## A shell inside arc-%
+##% help: ## The % targets
+SERVICE_ACTIONS := build up health status logs down clean shell
+
+define service_rules
+.PHONY: $(addprefix $(1)-,$(SERVICE_ACTIONS) help)
+$(addprefix $(1)-,$(filter-out health,$(SERVICE_ACTIONS))): $(1)-%:
+	@$$(SVC) $$* $(1)
+$(1)-health:
+	@$$(call probes,$$(PROBES))
+	@$$(SVC) health $(1)
+$(1)-help:
+	@$$(MAKE) help-section SECTION=$(1)
+endef
+$(foreach c,$(SERVICE_CODENAMES),$(eval $(call service_rules,$(c))))
+
+# For `make help`: "codename|description|folder" of each service, ";"-separated.
+SERVICE_HELP = $(shell awk -v root='$(ROOT)/' 'FNR == 1 { if (c != "") printf "%s|%s|%s;", c, d, f; c = ""; d = ""; f = FILENAME; sub(root, "", f); sub("/service.yaml$$", "", f) } \
+	/^codename:/ { c = $$2 } /^description:/ { d = $$0; sub(/^description:[[:space:]]*/, "", d) } \
+	/^kind:/ { if ($$2 != "service") c = "" } END { if (c != "") printf "%s|%s|%s;", c, d, f }' \
+	$(sort $(wildcard $(ROOT)/services/*/service.yaml)))
+
+##@@ services
