@@ -234,8 +234,8 @@ check_cmd "schema on a server that is down -> 1" 1 "FAIL schema 127\.0\.0\.1:$DO
 case $ARC_BIN in
 *-asan/*) skip "valgrind: not on the ASan build"; skip "valgrind: not on the ASan build" ;;
 *)
-    valgrind_clean "healthy schema run" 0 "$P" --dsn "$URL" schema "$FIX/present.json"
-    valgrind_clean "wrong password" 1 "$P" --dsn "postgresql://postgres:Wr0ng-pw-42@127.0.0.1:$PG_PORT/postgres"
+    valgrind_clean "healthy schema run" 0 "$P" --timeout 30 --dsn "$URL" schema "$FIX/present.json"
+    valgrind_clean "wrong password" 1 "$P" --timeout 30 --dsn "postgresql://postgres:Wr0ng-pw-42@127.0.0.1:$PG_PORT/postgres"
     ;;
 esac
 
