@@ -78,6 +78,7 @@ probe_service() (
     exec "$ARC_BIN/$SVC_PROBE" "$@" "${SVC_HEALTH_ARGS[@]}" 2>&1
 )
 
+declare -gA PROBE_RC=() PROBE_LINE=()
 # probe_all [PROBE-OPTION...] -- CODENAME...: every service's probe at once; the verdicts
 # in PROBE_RC[codename], the lines in PROBE_LINE[codename]. Takes as long as the slowest.
 probe_all() {

@@ -28,9 +28,13 @@ check_program() {
         return 0
     fi
     case "$st" in
-    FATAL | STOPPED | ABSENT)
-        wait_warn "arc-$c failed to start: supervisor reports $st (it gave up restarting it)"
+    BACKOFF | EXITED | FATAL | STOPPED | ABSENT)
+        # BACKOFF: it exited before it was up (startsecs) — a start that failed, not a
+        # slow one. No retrying in the background after a failed up.
+        wait_warn "arc-$c did not start: supervisor reports $st (the program exited)"
         log_tail "$c"
+        sv_stop "arc-$c" >/dev/null 2>&1 || true
+        sv_shutdown_if_idle >/dev/null || true
         return 1 ;;
     esac
     if [ "$2" -ge "$3" ]; then
