@@ -23,7 +23,8 @@ SERVICE_CODENAMES := $(shell awk '/^codename:/ { c = $$2 } /^kind:[[:space:]]*se
 SERVICE_ACTIONS := build up health status logs down clean shell
 
 define service_rules
-.PHONY: $(addprefix $(1)-,$(SERVICE_ACTIONS) help)
+$(1)_TARGETS := $(addprefix $(1)-,$(SERVICE_ACTIONS) help)
+.PHONY: $$($(1)_TARGETS)
 $(addprefix $(1)-,$(filter-out health,$(SERVICE_ACTIONS))): $(1)-%:
 	@$$(SVC) $$* $(1)
 $(1)-health:

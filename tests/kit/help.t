@@ -59,6 +59,7 @@ phony_all=$( (make -pRrq -f Makefile : 2>/dev/null || true) | sed -n 's/^\.PHONY
 for c in $("$ARC_BIN/svcmeta" --root "$ARC_ROOT" list); do
     [ "$("$ARC_BIN/svcmeta" --root "$ARC_ROOT" get "$c" kind)" = service ] || continue
     desc=$("$ARC_BIN/svcmeta" --root "$ARC_ROOT" get "$c" description)
+    # shellcheck disable=SC2016 # $0 is awk's
     ok_if "make help has a section '$c — <its service.yaml description> (<folder>)'" \
         awk -v t="$c — $desc (" 'index($0, t) == 1 { f = 1 } END { exit !f }' <<<"$help_out"
     check_cmd "make $c-help exits 0" 0 "$c-help" rmake "$c-help"

@@ -57,6 +57,7 @@ for p in redisping pgcheck httpprobe pulsaradm natsprobe; do
 done
 
 # ---- healthy: thresholds -------------------------------------------------------------------
+# shellcheck disable=SC2119 # no extra server options
 start_redis
 U=redis://127.0.0.1:$REDIS_PORT
 run "$ARC_BIN/redisping" --url "$U" --format nagios

@@ -16,7 +16,7 @@ clang -fsanitize=fuzzer -o "$TEST_TMP/probe" "$TEST_TMP/probe.c" 2>/dev/null ||
 run make -C "$ARC_ROOT" --no-print-directory fuzz-build
 is "$RC" 0 "make fuzz-build builds every target"
 [ "$RC" -eq 0 ] || diag "$ALL"
-targets=$(cd "$ARC_ROOT/tools/fuzz" && ls fuzz_*.c | sed 's/\.c$//')
+targets=$(for f in "$ARC_ROOT"/tools/fuzz/fuzz_*.c; do f=${f##*/}; echo "${f%.c}"; done)
 for t in $targets; do
     ok_if "$t is built" test -x "$ARC_ROOT/build/fuzz/$t"
     ok_if "$t has a seed corpus" test -n "$(ls -A "$ARC_ROOT/build/fuzz/seeds/$t" 2>/dev/null)"
