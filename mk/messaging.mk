@@ -12,7 +12,7 @@ messaging-down: ## Stop flash, strange and sonic (volumes kept)
 	@$(SVC) down $(MESSAGING)
 
 messaging-health: ## Check all three with their probes; non-zero naming every failing one
-	@$(call probes,natsprobe pulsaradm redisping)
+	@$(call probes,svcmeta natsprobe pulsaradm redisping)
 	@ARC_PROFILE_UP=1 $(SVC) health $(MESSAGING)
 
 messaging-logs: ## Logs of all three at once, prefixed (FOLLOW=1 follows, LOGS_TAIL=N lines)

@@ -26,14 +26,14 @@ probes = $(if $(filter $(1),$(PROBES)),$(MAKE) -s $(filter $(1),$(PROBES)),:)
 .PHONY: up down health status ps logs info validate .env clean
 up: ## Start the profile's services (dependencies first), wait until healthy, then its bootstrap
 	@$(SCRIPTS)/deps.sh --quiet build kit
-	@$(call probes,natsprobe pulsaradm redisping pgcheck httpprobe)
+	@$(call probes,svcmeta natsprobe pulsaradm redisping pgcheck httpprobe)
 	@$(PLATFORM) up
 
 down: ## Stop the profile's services (volumes and data are kept)
 	@$(PLATFORM) down
 
 health: ## Check every service of the profile with its probe; non-zero naming the unhealthy
-	@$(call probes,natsprobe pulsaradm redisping pgcheck httpprobe)
+	@$(call probes,svcmeta natsprobe pulsaradm redisping pgcheck httpprobe)
 	@$(PLATFORM) health
 
 status: ## One table: service, container, state, health, ports (and the runtime)

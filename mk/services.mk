@@ -7,9 +7,14 @@
 # and its help come from here (docs/kit.md). A folder's own .mk (services/otel/otel.mk)
 # may add targets of its own beside these.
 
-# The services' codenames, in folder order (one awk over the files; svcmeta validates them).
-SERVICE_CODENAMES := $(shell awk '/^codename:/ { c = $$2 } /^kind:[[:space:]]*service[[:space:]]*$$/ { print c }' \
-	$(sort $(wildcard $(ROOT)/services/*/service.yaml)))
+# "codename:probe" of every `kind: service`, in folder order (one awk over the files at
+# parse time; svcmeta validates them): the targets' names, and the probe <codename>-health
+# builds first.
+SERVICE_ROWS := $(shell awk 'FNR == 1 { if (k == "service") print c ":" p; c = ""; k = ""; p = "" } \
+	/^codename:/ { c = $$2 } /^kind:/ { k = $$2 } /^[[:space:]]+probe:/ { p = $$2 } \
+	END { if (k == "service") print c ":" p }' $(sort $(wildcard $(ROOT)/services/*/service.yaml)))
+SERVICE_CODENAMES := $(foreach r,$(SERVICE_ROWS),$(firstword $(subst :, ,$(r))))
+service_probe = $(word 2,$(subst :, ,$(filter $(1):%,$(SERVICE_ROWS))))
 
 ##% build: ## Build the arc-% image (docker runtime; the probes image too when absent)
 ##% up: ## Start arc-% (and its hooks) and wait until healthy (bounded, with progress)
@@ -28,7 +33,7 @@ $(1)_TARGETS := $(addprefix $(1)-,$(SERVICE_ACTIONS) help)
 $(addprefix $(1)-,$(filter-out health,$(SERVICE_ACTIONS))): $(1)-%:
 	@$$(SVC) $$* $(1)
 $(1)-health:
-	@$$(call probes,$$(PROBES))
+	@$$(call probes,svcmeta $(call service_probe,$(1)))
 	@$$(SVC) health $(1)
 $(1)-help:
 	@$$(MAKE) help-section SECTION=$(1)
