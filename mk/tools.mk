@@ -41,9 +41,12 @@ TOOLS_OUT := $(if $(filter cc,$(CCNAME)),$(BIN),$(BUILD)/$(TOOLS_VARIANT)/bin)
 endif
 TOOLS_OBJ := $(BUILD)/$(TOOLS_VARIANT)/obj
 
+# A program may link other probes' objects (all but their main.o) and libraries:
+# LINK_<prog> := probe... in its probe.mk (cortex runs the four probes' checks in-process).
+pc_pkgs = $(PC_$(1)) $(foreach l,$(LINK_$(1)),$(PC_$(l)))
 # pkg-config flags for a probe, with a clear error when a library is missing.
-pc_cflags = $(shell $(PKG_CONFIG) --cflags $(PC_$(1)) 2>/dev/null)
-pc_libs = $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PC_$(1)) 2>/dev/null) $(EXTRA_LIBS_$(1))
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(call pc_pkgs,$(1)) 2>/dev/null) $(addprefix -Itools/,$(LINK_$(1)))
+pc_libs = $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(call pc_pkgs,$(1)) 2>/dev/null) $(EXTRA_LIBS_$(1))
 
 ##@ Probes (C tools)
 
@@ -69,14 +72,15 @@ define probe_rules
 $(1): $$(TOOLS_OUT)/$(1)
 
 $(1)_SRC := $$(sort $$(wildcard tools/$(1)/*.c))
-$(1)_OBJ := $$(patsubst tools/%.c,$$(TOOLS_OBJ)/%.o,$$($(1)_SRC) $$(CORE_SRC))
+$(1)_LINK_SRC := $$(filter-out %/main.c,$$(foreach l,$$(LINK_$(1)),$$(sort $$(wildcard tools/$$(l)/*.c))))
+$(1)_OBJ := $$(patsubst tools/%.c,$$(TOOLS_OBJ)/%.o,$$($(1)_SRC) $$($(1)_LINK_SRC) $$(CORE_SRC))
 
 $$(TOOLS_OUT)/$(1): $$($(1)_OBJ) | $$(TOOLS_OUT)
-	@for l in $$(PC_$(1)); do $$(PKG_CONFIG) --exists $$$$l || { echo "$(1): pkg-config cannot find '$$$$l' — run 'make deps'" >&2; exit 1; }; done
+	@for l in $$(call pc_pkgs,$(1)); do $$(PKG_CONFIG) --exists $$$$l || { echo "$(1): pkg-config cannot find '$$$$l' — run 'make deps'" >&2; exit 1; }; done
 	@echo '  LD  $$@'
 	$$(Q)$$(CC) $$(TOOLS_LDFLAGS) -o $$@ $$($(1)_OBJ) $$(call pc_libs,$(1)) -lm
 
-$$(TOOLS_OBJ)/$(1)/%.o: tools/$(1)/%.c $$(wildcard tools/$(1)/*.h) $$(wildcard tools/core/*.h)
+$$(TOOLS_OBJ)/$(1)/%.o: tools/$(1)/%.c $$(wildcard tools/$(1)/*.h $$(addsuffix /*.h,$$(addprefix tools/,$$(LINK_$(1))))) $$(wildcard tools/core/*.h)
 	@mkdir -p $$(@D)
 	@echo '  CC  $$<'
 	$$(Q)$$(CC) $$(TOOLS_CFLAGS) $$(call pc_cflags,$(1)) -c -o $$@ $$<

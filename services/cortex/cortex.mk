@@ -12,7 +12,7 @@ export BOOTSTRAP_BREAKER_THRESHOLD BOOTSTRAP_BREAKER_OPEN BOOTSTRAP_RESULT
 
 .PHONY: bootstrap cortex-bootstrap cortex-up cortex-help
 bootstrap: ## Provision NATS streams, Pulsar tenant/topics, check SQL schema and Redis, all at once
-	@$(call probes,pgcheck natsprobe pulsaradm redisping)
+	@$(call probes,cortex)
 	@$(CORTEX) $(PHASES)
 
 cortex-bootstrap: bootstrap ## The bootstrap under its name in the think profile (PHASES=... for some)

@@ -11,7 +11,7 @@
 #   redis  -> REDIS_URL                     sonic
 # When the runtime reports strange "not started" (natively, Pulsar runs only with
 # PULSAR_HOME) the pulsar phase is skipped and the result says why. Then runs
-# bootstrap.sh.
+# `cortex bootstrap` (tools/cortex): the phases in-process, no server needed.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../../mk/scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../mk/scripts/lib.sh"
@@ -58,4 +58,5 @@ for ph in "${phases[@]}"; do
 done
 [ ${#run[@]} -gt 0 ] || die "cortex: no phase can run here (${skip#*|})"
 export BOOTSTRAP_SKIP=$skip
-exec "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" "${run[@]}"
+[ -x "$ARC_BIN/cortex" ] || die "cortex: $ARC_BIN/cortex is not built (run 'make tools' or 'make cortex')"
+exec "$ARC_BIN/cortex" bootstrap "${run[@]}"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# cortex bootstrap (services/cortex/bootstrap.sh): four phases at once against real
+# cortex bootstrap (tools/cortex, the probes' checks in-process): four phases at once against real
 # PostgreSQL, nats-server -js and redis-server, and the Pulsar admin-REST STAND-IN
 # (tests/standin/pulsar — not Apache Pulsar, which cannot be installed here).
 # shellcheck source=SCRIPTDIR/../lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
-for p in pgcheck natsprobe pulsaradm redisping; do need_probe "$p"; done
+for p in cortex natsprobe; do need_probe "$p"; done
 need_cmd jq
 
-B="$ARC_ROOT/services/cortex/bootstrap.sh"
+B=("$ARC_BIN/cortex" bootstrap)
 start_pg
 for f in "$ARC_ROOT"/services/sql/init/*.sql; do
     as_pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAtX -f "$f" 2>/dev/null
@@ -29,12 +29,12 @@ R=$BOOTSTRAP_RESULT
 phase() { jq -r --arg p "$1" ".phases[] | select(.phase == \$p) | .$2" "$R"; }
 
 # ---- usage -----------------------------------------------------------------------
-check_cmd "unknown phase -> 64 naming it" 64 "unknown phase 'mongo'" "$B" mongo
-BOOTSTRAP_TIMEOUT=soon check_cmd "bad setting -> 64 naming it" 64 "timeout must be a number" "$B"
-check_cmd "--help describes the phases" 0 "phases: sql nats pulsar redis" "$B" --help
+check_cmd "unknown phase -> 64 naming it" 64 "unknown phase 'mongo'" "${B[@]}" mongo
+BOOTSTRAP_TIMEOUT=soon check_cmd "bad setting -> 64 naming it" 64 "timeout must be a number" "${B[@]}"
+check_cmd "--help describes the phases" 0 "phases: sql nats pulsar redis" "${B[@]}" --help
 
 # ---- everything up ------------------------------------------------------------------
-run "$B"
+run "${B[@]}"
 is "$RC" 0 "all services up: exit 0"
 like "$OUT" "sql +ok" "table: sql ok"
 like "$OUT" "nats +ok +1 .*created 3" "table: nats created the three streams"
@@ -49,7 +49,7 @@ run "$ARC_BIN/natsprobe" --server "$NATS_URL" --json streams ls
 is "$(printf '%s' "$OUT" | jq -r '[.. | objects | select(has("name")) | .name] | length >= 3')" true \
     "the server now has the declared streams"
 
-run "$B"
+run "${B[@]}"
 is "$RC" 0 "second run: exit 0"
 is "$(jq -r '[.phases[].changes | startswith("nothing")] | all' "$R")" true "second run: every phase changed nothing"
 like "$(phase sql changes)" "warning: extension vector unavailable on this server \\(optional\\)" \
@@ -59,7 +59,7 @@ like "$OUT" "nats +ok +1 .*nothing" "table: nats nothing changed"
 # ---- one service down: its phase fails at its deadline, the others succeed -----------
 dead=$(dead_port)
 REDIS_URL="redis://127.0.0.1:$dead" BOOTSTRAP_TIMEOUT=3 BOOTSTRAP_BACKOFF_BASE=0.2 \
-    BOOTSTRAP_BACKOFF_CAP=0.5 BOOTSTRAP_BREAKER_OPEN=0.5 run "$B"
+    BOOTSTRAP_BACKOFF_CAP=0.5 BOOTSTRAP_BREAKER_OPEN=0.5 run "${B[@]}"
 is "$RC" 1 "redis down: exit 1"
 is "$(phase redis status)" failed "redis phase failed"
 is "$(jq -r '[.phases[] | select(.phase != "redis") | .status] | join(",")' "$R")" "ok,ok,ok" \
@@ -76,7 +76,7 @@ late=$(free_port)
     --logfile "$TEST_TMP/late.log") &
 track_pid $!
 REDIS_URL="redis://127.0.0.1:$late" BOOTSTRAP_TIMEOUT=30 BOOTSTRAP_BACKOFF_BASE=0.5 \
-    BOOTSTRAP_BACKOFF_CAP=4 BOOTSTRAP_BREAKER_THRESHOLD=3 BOOTSTRAP_BREAKER_OPEN=2 run "$B" redis
+    BOOTSTRAP_BACKOFF_CAP=4 BOOTSTRAP_BREAKER_THRESHOLD=3 BOOTSTRAP_BREAKER_OPEN=2 run "${B[@]}" redis
 is "$RC" 0 "late redis: exit 0 once it is up"
 attempts=$(phase redis attempts)
 ok "$(( attempts > 1 ? 0 : 1 ))" "late redis: retried ($attempts attempts)"
@@ -89,15 +89,15 @@ ok "$(gap_ok "${t[2]}" "${t[3]}" 2)" "three failures open the breaker: 2 s pause
 like "$ERR" "breaker open after 3 consecutive failures" "the breaker pause is announced"
 
 # ---- never twice at once ----------------------------------------------------------
-REDIS_URL="redis://127.0.0.1:$dead" BOOTSTRAP_TIMEOUT=20 "$B" redis >"$TEST_TMP/first.log" 2>&1 &
+REDIS_URL="redis://127.0.0.1:$dead" BOOTSTRAP_TIMEOUT=20 "${B[@]}" redis >"$TEST_TMP/first.log" 2>&1 &
 first=$!
 track_pid "$first"
 for _ in $(seq 100); do [ -s "$BOOTSTRAP_LOCK.pid" ] && break; sleep 0.05; done
-check_cmd "a second bootstrap while one runs is refused at once" 75 "another bootstrap is running" "$B"
+check_cmd "a second bootstrap while one runs is refused at once" 75 "another bootstrap is running" "${B[@]}"
 within 2 "the refusal is immediate"
 kill "$first" 2>/dev/null || true
 wait "$first" 2>/dev/null || true
-run "$B" redis
+run "${B[@]}" redis
 is "$RC" 0 "after the first one ends, bootstrap runs again"
 
 # ---- make bootstrap: targets derived from service.yaml ports -------------------------

@@ -255,4 +255,15 @@ int np_apply_check_file(const np_streamfile *sf, char *why, size_t whylen);
 void np_apply_summarise(np_apply_run *a);
 void np_apply_free(np_apply_run *a);
 
+/* ---- one attempt as a function (once.c), for cortex ---------------------------------- */
+typedef struct {
+    int created, updated; /* streams apply: what the attempt planned */
+} np_once_result;
+
+/* cmd NP_PING, NP_JETSTREAM or NP_STREAMS_APPLY (file) against server (NULL:
+ * the default), bounded by dl, nothing printed. 0 ok (why: the detail),
+ * 1 failed, 64 bad URL or credentials, 65 bad file. */
+int np_once(np_command cmd, const char *server, const char *file, const arc_deadline *dl,
+            np_once_result *out, char *why, size_t n);
+
 #endif /* NATSPROBE_H */

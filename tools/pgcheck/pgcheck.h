@@ -118,5 +118,12 @@ int pgc_schema_check(pgc_session *s, const pgc_spec *spec,
 /* ---- the run and the verdict (run.c) -------------------------------------- */
 /* The exit status: 0 healthy, 1 not. spec may be NULL (health only). */
 int pgc_run(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec);
+/* One attempt as a function, for programs that link pgcheck's objects
+ * (cortex): connect to dsn (NULL: libpq's PG* variables), health query, and
+ * with schema_file the schema check; nothing printed, nothing exits. 0 with
+ * the verdict's detail in why and the first warning (or "") in warning; 1
+ * unhealthy; 64 bad DSN; 65 bad file or password file. */
+int pgc_once(const char *dsn, const char *schema_file, const arc_deadline *dl, char *warning,
+             size_t wn, char *why, size_t n);
 
 #endif /* PGCHECK_H */

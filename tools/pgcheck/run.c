@@ -116,3 +116,38 @@ int pgc_run(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec)
     pgc_findings_free(&r.f);
     return rc;
 }
+
+int pgc_once(const char *dsn, const char *schema_file, const arc_deadline *dl, char *warning,
+             size_t wn, char *why, size_t n)
+{
+    pgc_opts o = {.dsn = dsn, .dsn_source = "DATABASE_URL", .schema_file = schema_file};
+    o.common = (arc_common){.prog = "pgcheck", .usage = "", .timeout = 5, .quiet = true,
+                            .warning = -1, .critical = -1, .t0 = arc_now()};
+    pgc_params params;
+    pgc_spec spec = {0};
+    int rc = pgc_params_init(&params, &o, why, n);
+    if (rc == 0 && schema_file)
+        rc = pgc_spec_load(&spec, schema_file, why, n);
+    if (warning && wn > 0)
+        warning[0] = '\0';
+    if (rc == 0) {
+        run_ctx r = {.params = &params, .spec = schema_file ? &spec : NULL};
+        arc_strlcpy(r.s.target, "?", sizeof r.s.target);
+        pgc_findings_init(&r.f);
+        rc = attempt(&r, dl, why, n);
+        if (rc == 0) {
+            arc_buf detail;
+            arc_buf_init(&detail);
+            ok_detail(&r, &detail);
+            arc_strlcpy(why, arc_buf_str(&detail), n);
+            arc_buf_free(&detail);
+        }
+        const char *w = arc_buf_str(&r.f.warnings);
+        if (warning && wn > 0 && *w)
+            arc_snprintf(warning, wn, "%.*s", (int)strcspn(w, "\n"), w);
+        pgc_findings_free(&r.f);
+    }
+    pgc_spec_free(&spec);
+    pgc_params_free(&params);
+    return rc;
+}

@@ -359,30 +359,65 @@ static int report(apply_run *a, const char *file, double ms)
     return rc;
 }
 
+/* Every step, reading before writing, until one says stop. */
+static int run_steps(apply_run *a)
+{
+    a->ns_new = calloc(a->s->namespaces.n + 1, sizeof *a->ns_new);
+    if (!a->ns_new)
+        return -1;
+    if (apply_tenant(a) == GO_ON && apply_namespaces(a) == GO_ON)
+        apply_topics(a);
+    return 0;
+}
+
+static void run_free(apply_run *a)
+{
+    free(a->ns_new);
+    pa_strv_free(&a->ns_topics);
+    arc_buf_free(&a->items);
+    pa_reply_free(&a->r);
+}
+
 static int run(pa_ctx *x, const pa_spec *s, const char *file)
 {
     apply_run a = {.x = x, .s = s};
     pa_reply_init(&a.r);
     arc_buf_init(&a.items);
     pa_strv_init(&a.ns_topics);
-    a.ns_new = calloc(s->namespaces.n + 1, sizeof *a.ns_new);
-    if (!a.ns_new) {
-        arc_err(&x->c, "out of memory");
-        return ARC_EXIT_FAIL;
-    }
     /* --timeout from the start (reading FILE counted), or, after --wait's
      * wait for health, from now */
     if (x->c.wait > 0)
         arc_deadline_init(&a.dl, x->c.timeout);
     else
         arc_deadline_since_start(&x->c, &a.dl);
-    if (apply_tenant(&a) == GO_ON && apply_namespaces(&a) == GO_ON)
-        apply_topics(&a);
-    int rc = report(&a, file, arc_deadline_elapsed(&a.dl) * 1000.0);
-    free(a.ns_new);
-    pa_strv_free(&a.ns_topics);
-    arc_buf_free(&a.items);
-    pa_reply_free(&a.r);
+    int rc = ARC_EXIT_FAIL;
+    if (run_steps(&a) != 0)
+        arc_err(&x->c, "out of memory");
+    else
+        rc = report(&a, file, arc_deadline_elapsed(&a.dl) * 1000.0);
+    run_free(&a);
+    return rc;
+}
+
+int pa_apply_once(pa_ctx *x, const pa_spec *s, const arc_deadline *dl, pa_counts *k,
+                  char *why, size_t n)
+{
+    apply_run a = {.x = x, .s = s, .dl = *dl};
+    pa_reply_init(&a.r);
+    arc_buf_init(&a.items);
+    pa_strv_init(&a.ns_topics);
+    int rc = run_steps(&a);
+    *k = (pa_counts){a.count[ST_CREATED], a.count[ST_EXISTS], a.count[ST_UPDATED],
+                     a.count[ST_CONFLICT], a.count[ST_FAILED]};
+    if (rc != 0)
+        arc_strlcpy(why, "out of memory", n);
+    else if (a.problem[0])
+        arc_strlcpy(why, a.problem, n);
+    else
+        arc_snprintf(why, n, "%u items: %u created, %u exists, %u updated", k->created +
+                     k->exists + k->updated, k->created, k->exists, k->updated);
+    rc = rc != 0 || a.problem[0] ? ARC_EXIT_FAIL : ARC_EXIT_OK;
+    run_free(&a);
     return rc;
 }
 

@@ -72,3 +72,9 @@ int pa_wait_healthy(pa_ctx *x)
         return ARC_EXIT_OK;
     return run_check(x, "health", false);
 }
+
+int pa_health_once(pa_ctx *x, const arc_deadline *dl, char *why, size_t n)
+{
+    health_check h = {x, "/admin/v2/brokers/health", 0};
+    return attempt(&h, dl, why, n);
+}

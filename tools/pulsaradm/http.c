@@ -200,3 +200,22 @@ int pa_http_do(pa_http *h, const char *method, const char *path, const char *bod
         rc = arc_errf(r->err, sizeof r->err, "more than %d redirects", PA_MAX_REDIRECTS);
     return rc;
 }
+
+int pa_base_url(const char *url, arc_url *parsed, char *base, size_t bn, char *target,
+                size_t tn, char *err, size_t errlen)
+{
+    if (arc_url_parse(url, parsed, err, errlen) != 0)
+        return -1;
+    if (strcmp(parsed->scheme, "http") != 0 && strcmp(parsed->scheme, "https") != 0)
+        return arc_errf(err, errlen, "scheme must be http or https");
+    if (strpbrk(parsed->path, "?#"))
+        return arc_errf(err, errlen, "no query or fragment allowed");
+    arc_url_hostport(parsed, target, tn);
+    /* the base without user info: user and password go to libcurl apart */
+    if (arc_snprintf(base, bn, "%s://%s%s", parsed->scheme, target, parsed->path) != 0)
+        return arc_errf(err, errlen, "URL too long");
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        base[--n] = '\0';
+    return 0;
+}

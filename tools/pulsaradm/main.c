@@ -95,20 +95,9 @@ static void resolve_url(const arc_common *c, options *o, pa_ctx *x)
         url = PA_DEFAULT_URL;
         from = "default URL";
     }
-    if (arc_url_parse(url, &o->parsed, err, sizeof err) != 0)
+    if (pa_base_url(url, &o->parsed, o->base, sizeof o->base, x->target, sizeof x->target, err,
+                    sizeof err) != 0)
         arc_usage_error(c, "%s: %s", from, err);
-    if (strcmp(o->parsed.scheme, "http") != 0 && strcmp(o->parsed.scheme, "https") != 0)
-        arc_usage_error(c, "%s: scheme must be http or https", from);
-    if (strpbrk(o->parsed.path, "?#"))
-        arc_usage_error(c, "%s: no query or fragment allowed", from);
-    arc_url_hostport(&o->parsed, x->target, sizeof x->target);
-    /* the base without user info: user and password go to libcurl apart */
-    if (arc_snprintf(o->base, sizeof o->base, "%s://%s%s", o->parsed.scheme, x->target,
-                     o->parsed.path) != 0)
-        arc_usage_error(c, "%s: URL too long", from);
-    size_t n = strlen(o->base);
-    while (n > 0 && o->base[n - 1] == '/')
-        o->base[--n] = '\0';
 }
 
 /* --token, else --token-file, else $PULSAR_AUTH_TOKEN, else none. */

@@ -10,6 +10,7 @@
  *   spec.c    the provisioning file (apply FILE)
  *   apply.c   read, compare, then write only what is missing
  *   list.c    `tenants`, `namespaces TENANT`, `topics TENANT/NAMESPACE`
+ *   once.c    health and apply as functions (for cortex, which links these objects)
  */
 #ifndef PULSARADM_H
 #define PULSARADM_H
@@ -50,6 +51,10 @@ void pa_http_close(pa_http *h);
  */
 int pa_http_do(pa_http *h, const char *method, const char *path, const char *body,
                const arc_deadline *dl, pa_reply *r);
+/* Split an admin URL: parsed, base (scheme://host:port[/prefix] without user
+ * info or a trailing '/') and target (host:port). 0, or -1 with a reason. */
+int pa_base_url(const char *url, arc_url *parsed, char *base, size_t bn, char *target,
+                size_t tn, char *err, size_t errlen);
 /* TCP connections opened so far (1 when every request reused the first). */
 long pa_http_connections(const pa_http *h);
 
@@ -132,5 +137,25 @@ int pa_cmd_apply(pa_ctx *x, const char *file);
 int pa_cmd_tenants(pa_ctx *x);
 int pa_cmd_namespaces(pa_ctx *x, const char *tenant);
 int pa_cmd_topics(pa_ctx *x, const char *tenant_ns);
+
+/* ---- one attempt as a function (health.c, apply.c, once.c), for cortex ------ */
+typedef struct {
+    unsigned created, exists, updated, conflict, failed;
+} pa_counts;
+
+/* One GET /admin/v2/brokers/health bounded by dl: 0 ok, 1 with why. */
+int pa_health_once(pa_ctx *x, const arc_deadline *dl, char *why, size_t n);
+/* apply of a loaded spec bounded by dl, nothing printed: 0 ok, 1 with the
+ * first conflict or failure in why. */
+int pa_apply_once(pa_ctx *x, const pa_spec *s, const arc_deadline *dl, pa_counts *k,
+                  char *why, size_t n);
+/* once.c: a quiet session for url (NULL: $PULSAR_ADMIN_URL, else the
+ * default), token from $PULSAR_AUTH_TOKEN. 0, or 64 with err. */
+int pa_once_open(pa_ctx *x, const char *url, char *err, size_t errlen);
+void pa_once_close(pa_ctx *x);
+/* `apply FILE` (file != NULL) or `health` (file NULL) once, quietly. 0 ok,
+ * 1 failed, 64 bad URL, 65 bad file. */
+int pa_once(const char *url, const char *file, const arc_deadline *dl, pa_counts *k,
+            char *why, size_t n);
 
 #endif /* PULSARADM_H */

@@ -7,6 +7,7 @@
  *   check.c   one attempt: connect, AUTH, SELECT, PING, then the --expect checks
  *   expect.c  --expect FIELD=VALUE: parsing, INFO lookup, CONFIG GET fallback
  *   resp.c    the size of a reply, looked at before hiredis parses it
+ *   once.c    one attempt as a function (for cortex, which links these objects)
  */
 #ifndef REDISPING_H
 #define REDISPING_H
@@ -82,5 +83,10 @@ typedef struct {
 } rp_check;
 
 int rp_attempt(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
+
+/* once.c: one attempt against url (NULL: the default), bounded by dl, with
+ * nothing printed. 0 healthy (why: the detail, e.g. "PONG"), 1 unhealthy
+ * (why: the reason), 64 bad URL. */
+int rp_once(const char *url, const arc_deadline *dl, char *why, size_t n);
 
 #endif /* REDISPING_H */
