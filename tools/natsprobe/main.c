@@ -190,9 +190,13 @@ int main(int argc, char *argv[])
     np_streamfile sf = {NULL, 0};
     int rc = opts.cmd == NP_STREAMS_APPLY ? check_file(&opts, &target, &sf) : -1;
     if (rc < 0) {
-        np_http_init();
+        /* libcurl (and OpenSSL with it) only where HTTP is spoken: the monitoring port. */
+        bool http = opts.cmd == NP_HEALTH;
+        if (http)
+            np_http_init();
         rc = run_command(&opts, &target, &sf);
-        np_http_cleanup();
+        if (http)
+            np_http_cleanup();
     }
     np_streamfile_free(&sf);
     arc_wipe(&target, sizeof target);
