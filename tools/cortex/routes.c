@@ -210,7 +210,8 @@ static int post_bootstrap(cx_server *s, struct MHD_Connection *conn, const char 
         arc_snprintf(msg, sizeof msg, "malformed body: %s", why);
         return error(conn, MHD_HTTP_BAD_REQUEST, msg, NULL, NULL);
     }
-    for (int i = 0; b.nrun == 0 && i < CX_NPHASES; i++)
+    bool all = b.nrun == 0;
+    for (int i = 0; all && i < CX_NPHASES; i++)
         cx_bootstrap_want(&b, (cx_phase_id)i);
     cx_lock lock;
     int rc = claim(s, conn, &b, &lock);
