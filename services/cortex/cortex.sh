@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # cortex.sh — run the bootstrap against the running runtime's services.
 #
-#   cortex.sh [PHASE...]
+#   cortex.sh [PHASE...]                 `cortex bootstrap` here (make bootstrap; no server)
+#   cortex.sh --via-server [PHASE...]    ask the running cortex server for one
+#                                        (POST /api/v1/bootstrap; the after_up hook)
 #
 # Derives each phase's target from the services' service.yaml (ports, with the
 # ARC_*_PORT overrides and .env) unless the probe's own variable is already set:
@@ -32,6 +34,8 @@ env_of() (
     printf '%s\n' "${!2:-}"
 )
 
+via_server=0
+if [ "${1:-}" = --via-server ]; then via_server=1; shift; fi
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(sql nats pulsar redis)
 run=()
@@ -57,6 +61,31 @@ for ph in "${phases[@]}"; do
     run+=("$ph")
 done
 [ ${#run[@]} -gt 0 ] || die "cortex: no phase can run here (${skip#*|})"
+
+# The server has its own targets (native.sh, docker-compose.yml): send the phases and skips.
+if [ "$via_server" = 1 ]; then
+    command -v curl >/dev/null || die "cortex: curl is needed to ask the cortex server for a bootstrap"
+    api=$(url_of cortex api)
+    body='{"phases":['
+    sep=""
+    for ph in "${run[@]}"; do body+="$sep\"$ph\""; sep=","; done
+    body+='],"skip":{'
+    [ -z "$skip" ] || body+="\"${skip%%|*}\":\"$(printf '%s' "${skip#*|}" | sed 's/[\\"]/\\&/g')\""
+    body+='}}'
+    out=$(mktemp "${TMPDIR:-/tmp}/arc-cortex.XXXXXX")
+    trap 'rm -f "$out"' EXIT
+    # a bootstrap takes up to BOOTSTRAP_TIMEOUT per phase (the server's, 300 s by default)
+    code=$(curl -sS --max-time "${CORTEX_REQUEST_TIMEOUT:-420}" -o "$out" -w '%{http_code}' \
+        -X POST -H 'Content-Type: application/json' --data-binary "$body" \
+        "$api/api/v1/bootstrap?format=text") || die "cortex: cannot reach the cortex server at $api"
+    say "cortex: bootstrap by the cortex server at $api (phases ${run[*]})"
+    case "$code" in
+    200) cat "$out"; exit 0 ;;
+    503) cat "$out" >&2; exit 1 ;;
+    409) die "cortex: the server refused: $(cat "$out")" ;;
+    *) die "cortex: the server answered $code: $(cat "$out")" ;;
+    esac
+fi
 export BOOTSTRAP_SKIP=$skip
 [ -x "$ARC_BIN/cortex" ] || die "cortex: $ARC_BIN/cortex is not built (run 'make tools' or 'make cortex')"
 exec "$ARC_BIN/cortex" bootstrap "${run[@]}"

@@ -6,7 +6,8 @@
 #       libnats (libnats_static.a, trixie and later), hiredis, OpenSSL, libsodium, protobuf-c
 #   rebuilt from Debian source packages of $SOURCES_SUITE:
 #       libcurl (HTTP and HTTPS only) and libpq — Debian's own libcurl.a and libpq.a need
-#       GSSAPI, LDAP, IDN, PSL, SSH, RTMP, nghttp2 ... which Debian ships without .a files.
+#       GSSAPI, LDAP, IDN, PSL, SSH, RTMP, nghttp2 ... which Debian ships without .a files;
+#       libmicrohttpd (cortex's HTTP server) without HTTPS — Debian's links GnuTLS.
 #
 # Runs as root inside a Debian builder (the Dockerfile's BUILDER_IMAGE, trixie or later).
 # The deb-src line is derived from the builder's own apt sources (same mirror).
@@ -65,9 +66,10 @@ enable_sources() {
 }
 
 fetch_sources() {
-    log "fetching the Debian source packages curl and $PG_SOURCE ($SOURCES_SUITE)"
+    log "fetching the Debian source packages curl, $PG_SOURCE and libmicrohttpd ($SOURCES_SUITE)"
     chown _apt "$WORK" 2>/dev/null || true
-    (cd "$WORK" && quiet apt-get source -qq "curl/$SOURCES_SUITE" "$PG_SOURCE/$SOURCES_SUITE")
+    (cd "$WORK" && quiet apt-get source -qq "curl/$SOURCES_SUITE" "$PG_SOURCE/$SOURCES_SUITE" \
+        "libmicrohttpd/$SOURCES_SUITE")
 }
 
 build_curl() {
@@ -117,6 +119,23 @@ build_libpq() {
         src/include/postgres_ext.h src/include/pg_config_ext.h "$PREFIX/include/"
 }
 
+# cortex's HTTP server: plain HTTP on 127.0.0.1 (or behind Docker's port mapping), so no
+# GnuTLS; libmicrohttpd.pc then names only -pthread.
+build_microhttpd() {
+    local src
+    src=$(find "$WORK" -maxdepth 1 -type d -name 'libmicrohttpd-*' | head -n 1)
+    [ -n "$src" ] || die "libmicrohttpd source not unpacked"
+    log "building libmicrohttpd (no HTTPS) from $(basename "$src")"
+    cd "$src"
+    quiet ./configure --prefix="$PREFIX" --disable-shared --enable-static \
+        --disable-dependency-tracking --disable-https --disable-doc --disable-examples \
+        --disable-curl --without-gnutls
+    quiet make -j"$JOBS" -C src/microhttpd
+    quiet make -C src/microhttpd install
+    quiet make -C src/include install
+    quiet make install-pkgconfigDATA
+}
+
 # Debian names the archive libnats_static.a and its libnats.pc points at the shared
 # library: expose it as libnats.a with a .pc that names its own dependencies.
 link_nats() {
@@ -144,6 +163,7 @@ main() {
     fetch_sources
     build_curl
     build_libpq
+    build_microhttpd
     link_nats
     rm -rf "$WORK"
     log "done: $(cd "$PREFIX/lib" && echo *.a)"
