@@ -8,9 +8,9 @@ set -euo pipefail
 
 group_pkgs() {
     case "$1" in
-    build) echo build-essential pkg-config libcurl4-openssl-dev libhiredis-dev libpq-dev libnats-dev libjsmn-dev libyaml-dev ;;
+    build) echo build-essential pkg-config libcurl4-openssl-dev libhiredis-dev libpq-dev libnats-dev libjsmn-dev libyaml-dev libmicrohttpd-dev ;;
     kit) echo curl procps ;;
-    test) echo clang valgrind shellcheck nats-server redis-server redis-tools postgresql postgresql-client python3 python3-yaml curl jq procps time iproute2 supervisor docker-registry ;;
+    test) echo clang libclang-rt-dev valgrind shellcheck nats-server redis-server redis-tools postgresql postgresql-client python3 python3-yaml curl jq procps time iproute2 supervisor docker-registry ;;
     docker) echo docker.io docker-compose debootstrap curl ;;
     native) echo nats-server redis-server postgresql supervisor procps iproute2 ;;
     *) echo "deps.sh: unknown package group '$1' (build, kit, test, docker, native)" >&2; exit 64 ;;
