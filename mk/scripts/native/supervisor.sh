@@ -139,6 +139,11 @@ sv_program_write() {
         [[ "$w" != *\"* ]] || die "$NATIVE_CODE: environment value with a double quote: ${w%%=*}"
         env+="${env:+,}${w%%=*}=\"$(sv_escape "${w#*=}")\""
     done
+    # Only the kit's user reads a program's config: its environment may hold a secret
+    # (cortex's database password).
+    local mask
+    mask=$(umask)
+    umask 077
     {
         printf '; %s (%s) — generated from %s by the native runtime.\n' \
             "$NATIVE_CODE" "$SVC_TECH" "$(relpath "$NATIVE_FILE")"
@@ -155,6 +160,7 @@ sv_program_write() {
         printf 'stdout_logfile=%s\n' "$(sv_escape "$NATIVE_LOG")"
         printf '%s\n' stdout_logfile_maxbytes=10MB stdout_logfile_backups=3
     } >"$f.tmp"
+    umask "$mask"
     if cmp -s "$f.tmp" "$f"; then
         rm -f "$f.tmp"
         return 1
