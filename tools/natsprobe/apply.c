@@ -136,13 +136,19 @@ static int check_server_overlap(np_apply_run *a, natsConnection *nc, const arc_d
     return rc;
 }
 
-/* A field that cannot change in place differs: refuse, naming it. */
-static int check_fixed(const np_plan_item *it, char *why, size_t whylen)
+/* A field that cannot change in place differs: a conflict, naming it. It is
+ * never resolved by deleting and recreating the stream. Under --dry-run the
+ * plan goes on; an apply refuses before writing anything. */
+static int check_fixed(np_plan_item *it, bool dry_run, char *why, size_t whylen)
 {
     for (int k = 0; k < it->nchanged; k++) {
         const np_field *f = &np_fields[it->changed[k]];
         if (!f->fixed)
             continue;
+        it->action = NP_CONFLICT;
+        it->conflict = it->changed[k];
+        if (dry_run)
+            return ARC_EXIT_OK;
         arc_buf have, want;
         arc_buf_init(&have);
         arc_buf_init(&want);
@@ -159,7 +165,7 @@ static int check_fixed(const np_plan_item *it, char *why, size_t whylen)
 }
 
 /* Read one stream's info and decide what it needs. */
-static int plan_item(np_plan_item *it, natsConnection *nc,
+static int plan_item(np_plan_item *it, bool dry_run, natsConnection *nc,
                      const arc_deadline *dl, char *why, size_t whylen)
 {
     char subj[320], err[512];
@@ -182,7 +188,7 @@ static int plan_item(np_plan_item *it, natsConnection *nc,
         return ARC_EXIT_FAIL;
     }
     it->planned = true;
-    return check_fixed(it, why, whylen);
+    return check_fixed(it, dry_run, why, whylen);
 }
 
 /* After a write: the server's reply config must now match the file, or
@@ -248,20 +254,32 @@ static void reset_items(np_apply_run *a)
     for (int i = 0; a->items && i < a->sf->n; i++) {
         a->items[i].want = &a->sf->v[i];
         a->items[i].config = -1;
+        a->items[i].conflict = -1;
+    }
+    if (a->items && np_consumers_reset(a) != 0) {
+        free(a->items);
+        a->items = NULL;
     }
 }
 
 static void ok_detail(const np_apply_run *a, char *why, size_t whylen)
 {
-    int n[3] = {0, 0, 0};
+    int n[NP_NACTIONS] = {0};
     for (int i = 0; i < a->sf->n; i++)
         n[a->items[i].action]++;
+    for (int i = 0; i < a->ncitems; i++)
+        n[a->citems[i].action]++;
+    char what[96] = "";
+    if (a->ncitems)
+        arc_snprintf(what, sizeof what, " and %d consumer%s", a->ncitems,
+                     a->ncitems == 1 ? "" : "s");
     if (a->run.opts->dry_run)
-        arc_snprintf(why, whylen, "dry run, %d streams: %d to create, %d to update, %d unchanged",
-                     a->sf->n, n[NP_CREATE], n[NP_UPDATE], n[NP_UNCHANGED]);
+        arc_snprintf(why, whylen, "dry run, %d streams%s: %d to create, %d to update, "
+                     "%d unchanged, %d conflict%s", a->sf->n, what, n[NP_CREATE], n[NP_UPDATE],
+                     n[NP_UNCHANGED], n[NP_CONFLICT], n[NP_CONFLICT] == 1 ? "" : "s");
     else
-        arc_snprintf(why, whylen, "%d streams: %d created, %d updated, %d unchanged", a->sf->n,
-                     n[NP_CREATE], n[NP_UPDATE], n[NP_UNCHANGED]);
+        arc_snprintf(why, whylen, "%d streams%s: %d created, %d updated, %d unchanged", a->sf->n,
+                     what, n[NP_CREATE], n[NP_UPDATE], n[NP_UNCHANGED]);
 }
 
 int np_streams_apply(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
@@ -276,11 +294,16 @@ int np_streams_apply(void *ctx, const arc_deadline *dl, char *why, size_t whylen
     if (np_run_connect(&a->run, dl, &nc, why, whylen) != 0)
         return ARC_EXIT_FAIL;
     int rc = check_server_overlap(a, nc, dl, why, whylen);
+    bool dry = a->run.opts->dry_run;
     for (int i = 0; rc == ARC_EXIT_OK && i < a->sf->n; i++)
-        rc = plan_item(&a->items[i], nc, dl, why, whylen);
-    for (int i = 0; rc == ARC_EXIT_OK && !a->run.opts->dry_run && i < a->sf->n; i++)
-        if (a->items[i].action != NP_UNCHANGED)
+        rc = plan_item(&a->items[i], dry, nc, dl, why, whylen);
+    if (rc == ARC_EXIT_OK)
+        rc = np_consumers_plan(a, nc, dl, why, whylen);
+    for (int i = 0; rc == ARC_EXIT_OK && !dry && i < a->sf->n; i++)
+        if (a->items[i].action == NP_CREATE || a->items[i].action == NP_UPDATE)
             rc = write_item(&a->items[i], nc, dl, why, whylen);
+    if (rc == ARC_EXIT_OK && !dry)
+        rc = np_consumers_write(a, nc, dl, why, whylen);
     np_disconnect(nc);
     if (rc == ARC_EXIT_OK)
         ok_detail(a, why, whylen);
@@ -295,4 +318,5 @@ void np_apply_free(np_apply_run *a)
     }
     free(a->items);
     a->items = NULL;
+    np_consumers_free(a);
 }

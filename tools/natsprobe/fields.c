@@ -286,6 +286,11 @@ void np_stream_free(np_stream *s)
 {
     for (int i = 0; i < NP_NFIELDS; i++)
         np_value_free(&s->v[i]);
+    for (int i = 0; i < s->nconsumers; i++)
+        np_consumer_free(&s->consumers[i]);
+    free(s->consumers);
+    s->consumers = NULL;
+    s->nconsumers = 0;
 }
 
 int np_stream_from_config(const arc_json *j, int config, np_stream *s, char *err, size_t errlen)

@@ -24,8 +24,10 @@ static const char usage[] =
     "                        ($JS.API.INFO answers); /healthz alone says ok without it\n"
     "  streams ls            list the account's streams\n"
     "  stream info NAME      one stream's configuration and state\n"
-    "  streams apply FILE    create or update every stream FILE declares; a second run\n"
-    "                        reports every stream unchanged and writes nothing\n"
+    "  streams apply FILE    create or update every stream (and durable consumer) FILE\n"
+    "                        declares; a second run reports every item unchanged and\n"
+    "                        writes nothing; a change the server cannot make in place\n"
+    "                        is a conflict (never a delete and recreate)\n"
     "\n"
     "Options:\n"
     "  -s, --server URL      nats://[user:pass@|token@]host:port (default: $NATS_URL,\n"
@@ -36,7 +38,9 @@ static const char usage[] =
     "      --token-file FILE the token on FILE's first line\n"
     "      --creds FILE      NATS credentials file (user JWT + NKey seed)\n"
     "                        (default: $NATS_CREDS)\n"
-    "  -n, --dry-run         with 'streams apply': report what would change, change nothing\n"
+    "  -n, --dry-run         with 'streams apply': the plan, one line per stream and\n"
+    "                        consumer (create, update, unchanged, conflict); changes\n"
+    "                        nothing; exit 0 in sync, 2 changes pending, 1 error\n"
     "\n"
     "Environment:\n"
     "  NATS_URL                    server when --server is absent\n"
@@ -156,6 +160,9 @@ static int run_command(const np_options *o, const np_target *t, const np_streamf
     int rc = arc_report_retry(&o->common, &res, check_name(o->cmd),
                               o->cmd == NP_HEALTH ? t->mon_target : t->target, why,
                               arc_buf_str(&a.run.extra));
+    /* --dry-run is a plan: 0 in sync, 2 changes pending, 1 error */
+    if (o->dry_run && rc == ARC_EXIT_OK && np_apply_pending(&a) > 0)
+        rc = NP_EXIT_PENDING;
     np_apply_free(&a);
     arc_buf_free(&a.run.extra);
     arc_buf_free(&a.run.text);

@@ -85,6 +85,9 @@ int np_stream_info(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
 /* A failure that --wait must not retry (a conflict, a rejected write). Only
  * ever returned to arc_retry; reported as 1. */
 #define NP_FAIL_FINAL 3
+/* streams apply --dry-run: the plan found changes (Terraform's
+ * -detailed-exitcode); in sync is 0, an error 1. */
+#define NP_EXIT_PENDING 2
 
 /* ---- monitoring HTTP (monitor.c) ------------------------------------------- */
 /* libcurl's global state, once per process. */
@@ -157,10 +160,34 @@ typedef struct {
     int line, col;   /* where the file declares it */
 } np_value;
 
+/* A durable consumer a stream declares (consumer.c). */
+typedef enum {
+    NP_C_DESCRIPTION,
+    NP_C_DELIVER_POLICY,
+    NP_C_ACK_POLICY,
+    NP_C_ACK_WAIT,
+    NP_C_MAX_DELIVER,
+    NP_C_FILTER_SUBJECT,
+    NP_C_REPLAY_POLICY,
+    NP_C_MAX_ACK_PENDING,
+    NP_C_MAX_WAITING,
+    NP_NCFIELDS
+} np_cfield_id;
+
+extern const np_field np_cfields[NP_NCFIELDS];
+
+typedef struct {
+    char name[256];  /* durable_name */
+    int line, col;
+    np_value v[NP_NCFIELDS];
+} np_consumer;
+
 typedef struct {
     char name[256];
     int line, col;
     np_value v[NP_NFIELDS];
+    np_consumer *consumers; /* declared durable consumers (file side only) */
+    int nconsumers;
 } np_stream;
 
 const np_field *np_field_by_key(const char *key);
@@ -219,7 +246,9 @@ int np_streamfile_load(const char *path, np_streamfile *sf, char *err, size_t er
 void np_streamfile_free(np_streamfile *sf);
 
 /* ---- plan and apply (plan.c, apply.c) ---------------------------------------------- */
-typedef enum { NP_CREATE, NP_UPDATE, NP_UNCHANGED } np_action;
+/* NP_CONFLICT: a field that cannot change in place differs; never "fixed"
+ * by deleting and recreating (it->conflict names the field). */
+typedef enum { NP_CREATE, NP_UPDATE, NP_UNCHANGED, NP_CONFLICT, NP_NACTIONS } np_action;
 
 typedef struct {
     const np_stream *want;
@@ -231,6 +260,7 @@ typedef struct {
     np_field_id changed[NP_NFIELDS];
     int nchanged;
     np_stream have;         /* the server's values */
+    int conflict;           /* NP_CONFLICT: the field id, else -1 */
 } np_plan_item;
 
 /* Compare it->want with the server's config in it->info; fill action and
@@ -240,11 +270,27 @@ int np_plan_diff(np_plan_item *it, char *err, size_t errlen);
  * with the declared fields replaced (fields we do not know are kept). */
 void np_plan_body(const np_plan_item *it, arc_buf *out);
 
+/* One declared consumer against the server (consumer.c). */
+typedef struct {
+    const np_stream *stream;
+    const np_consumer *want;
+    np_action action;
+    bool planned, done;
+    np_reply info;          /* the server's consumer info */
+    int config;             /* token of info's "config", -1 when none */
+    np_cfield_id changed[NP_NCFIELDS];
+    int nchanged;
+    np_consumer have;
+    int conflict;           /* NP_CONFLICT: the field id, else -1 */
+} np_cplan_item;
+
 typedef struct {
     np_run run;
     const np_streamfile *sf;
     np_plan_item *items; /* one per declared stream */
     int created, updated, unchanged;
+    np_cplan_item *citems; /* one per declared consumer, streams in file order */
+    int ncitems;
 } np_apply_run;
 
 int np_streams_apply(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
@@ -254,6 +300,33 @@ int np_apply_check_file(const np_streamfile *sf, char *why, size_t whylen);
 /* Per-stream lines and the JSON "streams" array, after the attempt. */
 void np_apply_summarise(np_apply_run *a);
 void np_apply_free(np_apply_run *a);
+/* --dry-run: items that differ from the server (create, update, conflict). */
+int np_apply_pending(const np_apply_run *a);
+
+/* ---- consumers (consumer.c, consumer_plan.c) ------------------------------------------ */
+/* Read a stream's "consumers" array at token arr (streamfile.c). 0, or -1
+ * with "consumer "X", field "f": why" in err and the token at fault in *tok. */
+int np_consumers_read(const arc_json *j, int arr, np_stream *s, int *tok, char *err,
+                      size_t errlen);
+void np_consumer_free(np_consumer *c);
+/* Fill c from a server consumer config object. -1 with err. */
+int np_consumer_from_config(const arc_json *j, int config, np_consumer *c, char *err,
+                            size_t errlen);
+/* The server's config object at token config with declared values (want[i]
+ * of table f[0..n), where set) replaced or appended; unknown keys kept. */
+void np_config_merge(const arc_json *j, int config, const np_field *f, int n,
+                     const np_value *want, arc_buf *out);
+/* Allocate a->citems for every declared consumer (after the streams' items). */
+int np_consumers_reset(np_apply_run *a);
+/* Plan every consumer (reads only); in apply mode a conflict stops (final). */
+int np_consumers_plan(np_apply_run *a, natsConnection *nc, const arc_deadline *dl, char *why,
+                      size_t whylen);
+/* Create or update the consumers that need it. */
+int np_consumers_write(np_apply_run *a, natsConnection *nc, const arc_deadline *dl, char *why,
+                       size_t whylen);
+void np_consumers_free(np_apply_run *a);
+/* Lines and the JSON "consumers" array. */
+void np_consumers_summarise(const np_apply_run *a, arc_buf *text, arc_buf *json, int *n);
 
 /* ---- one attempt as a function (once.c), for cortex ---------------------------------- */
 typedef struct {

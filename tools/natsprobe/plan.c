@@ -53,30 +53,35 @@ static void create_body(const np_stream *s, arc_buf *out)
     arc_buf_puts(out, "}");
 }
 
-static int field_of_server_key(const arc_json *j, int key)
+/* "," unless out ends with "{" (the first member). */
+static const char *m_comma(const arc_buf *out)
 {
-    for (int i = 0; i < NP_NFIELDS; i++)
-        if (arc_json_eq(j, key, np_fields[i].server_key))
+    return out->len && arc_buf_str(out)[out->len - 1] == '{' ? "" : ",";
+}
+
+static int field_of_server_key(const arc_json *j, int key, const np_field *f, int nf)
+{
+    for (int i = 0; i < nf; i++)
+        if (arc_json_eq(j, key, f[i].server_key))
             return i;
     return -1;
 }
 
-/* Update: the server's config as it is, declared fields replaced, and
- * declared fields it does not have yet appended. Keys this probe does not
- * know (newer server versions) travel back unchanged. */
-static void update_body(const np_plan_item *it, arc_buf *out)
+/* The server's config as it is, declared fields replaced, and declared
+ * fields it does not have yet appended. Keys this probe does not know
+ * (newer server versions) travel back unchanged. */
+void np_config_merge(const arc_json *j, int config, const np_field *fields, int nf,
+                     const np_value *want, arc_buf *out)
 {
-    const arc_json *j = &it->info.j;
-    bool written[NP_NFIELDS] = {false};
+    bool written[(int)NP_NFIELDS + (int)NP_NCFIELDS] = {false};
     int n;
     arc_buf_puts(out, "{");
-    for (int m = 0, k = it->config + 1; m < j->tok[it->config].size;
-         m++, k = arc_json_next(j, k + 1)) {
+    for (int m = 0, k = config + 1; m < j->tok[config].size; m++, k = arc_json_next(j, k + 1)) {
         const char *raw = arc_json_raw(j, k, &n);
         arc_buf_printf(out, "%s\"%.*s\":", m ? "," : "", n, raw);
-        int f = field_of_server_key(j, k);
-        if (f >= 0 && it->want->v[f].set) {
-            np_value_json(&np_fields[f], &it->want->v[f], true, out);
+        int f = field_of_server_key(j, k, fields, nf);
+        if (f >= 0 && want[f].set) {
+            np_value_json(&fields[f], &want[f], true, out);
             written[f] = true;
             continue;
         }
@@ -84,8 +89,21 @@ static void update_body(const np_plan_item *it, arc_buf *out)
         bool quoted = arc_json_is(j, k + 1, JSMN_STRING);
         arc_buf_printf(out, "%s%.*s%s", quoted ? "\"" : "", n, raw, quoted ? "\"" : "");
     }
-    declared_fields(it->want, written, out);
+    for (int i = 0; i < nf; i++) {
+        if (!want[i].set || written[i])
+            continue;
+        arc_buf_puts(out, m_comma(out));
+        arc_buf_json_str(out, fields[i].server_key);
+        arc_buf_puts(out, ":");
+        np_value_json(&fields[i], &want[i], true, out);
+    }
     arc_buf_puts(out, "}");
+}
+
+/* Update: the server's config with the declared fields replaced. */
+static void update_body(const np_plan_item *it, arc_buf *out)
+{
+    np_config_merge(&it->info.j, it->config, np_fields, NP_NFIELDS, it->want->v, out);
 }
 
 void np_plan_body(const np_plan_item *it, arc_buf *out)

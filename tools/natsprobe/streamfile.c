@@ -68,6 +68,7 @@ static void known_fields(char *out, size_t n)
     arc_buf_puts(&b, "name");
     for (int i = 0; i < NP_NFIELDS; i++)
         arc_buf_printf(&b, ", %s", np_fields[i].key);
+    arc_buf_puts(&b, ", consumers");
     arc_strlcpy(out, arc_buf_str(&b), n);
     arc_buf_free(&b);
 }
@@ -101,6 +102,12 @@ static int read_field(const loader *L, int k, np_stream *s, bool *name_seen)
         if (*name_seen)
             return bad(L, k, s->name, "name", "given twice");
         *name_seen = true;
+        return 0;
+    }
+    if (strcmp(key, "consumers") == 0) {
+        int tok;
+        if (np_consumers_read(L->j, k + 1, s, &tok, why, sizeof why) != 0)
+            return bad(L, tok, s->name, NULL, "%s", why);
         return 0;
     }
     const np_field *f = np_field_by_key(key);

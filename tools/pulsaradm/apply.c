@@ -15,6 +15,9 @@
 typedef enum { ST_CREATED, ST_EXISTS, ST_UPDATED, ST_CONFLICT, ST_FAILED, ST_COUNT } item_state;
 static const char *const state_name[ST_COUNT] = {"created", "exists", "updated", "conflict",
                                                  "failed"};
+/* --dry-run: the plan's words */
+static const char *const plan_name[ST_COUNT] = {"create", "unchanged", "update", "conflict",
+                                                "failed"};
 
 typedef struct {
     pa_ctx *x;
@@ -37,14 +40,15 @@ enum { GO_ON = 0, STOP = -1 };
 static void item(apply_run *a, const char *kind, const char *name, item_state st,
                  const char *detail)
 {
+    const char *word = a->x->dry_run ? plan_name[st] : state_name[st];
     a->count[st]++;
-    if ((st == ST_CONFLICT || st == ST_FAILED) && !a->problem[0])
-        arc_snprintf(a->problem, sizeof a->problem, "%s %s: %s%s%s", kind, name, state_name[st],
+    if ((st == ST_FAILED || (st == ST_CONFLICT && !a->x->dry_run)) && !a->problem[0])
+        arc_snprintf(a->problem, sizeof a->problem, "%s %s: %s%s%s", kind, name, word,
                      *detail ? ": " : "", detail);
     if (a->x->c.quiet || (!a->x->c.json && !arc_text_output(&a->x->c)))
         return; /* nagios, prometheus: the verdict alone */
     if (arc_text_output(&a->x->c)) {
-        printf("%s %s: %s%s%s\n", kind, name, state_name[st], *detail ? ": " : "", detail);
+        printf("%s %s: %s%s%s\n", kind, name, word, *detail ? ": " : "", detail);
         return;
     }
     arc_buf *b = &a->items;
@@ -52,7 +56,8 @@ static void item(apply_run *a, const char *kind, const char *name, item_state st
     arc_buf_json_str(b, kind);
     arc_buf_puts(b, ",\"name\":");
     arc_buf_json_str(b, name);
-    arc_buf_printf(b, ",\"result\":\"%s\",\"detail\":", state_name[st]);
+    arc_buf_printf(b, ",\"result\":\"%s\",\"plan\":\"%s\",\"detail\":", state_name[st],
+                   plan_name[st]);
     arc_buf_json_str(b, detail);
     arc_buf_puts(b, "}");
 }
@@ -134,7 +139,11 @@ static int create_tenant(apply_run *a, const char *tenant)
     arc_buf body;
     arc_buf_init(&body);
     arc_snprintf(path, sizeof path, "/admin/v2/tenants/%s", tenant);
-    if (tenant_clusters(a, &listed, &clusters, why, sizeof why) != 0) {
+    if (a->x->dry_run) {
+        a->tenant_new = true;
+        item(a, "tenant", tenant, ST_CREATED, "");
+        rc = GO_ON;
+    } else if (tenant_clusters(a, &listed, &clusters, why, sizeof why) != 0) {
         item(a, "tenant", tenant, ST_FAILED, why);
     } else {
         tenant_body(&body, &a->s->admin_roles, clusters);
@@ -182,6 +191,11 @@ static int create_namespace(apply_run *a, size_t i, const char *full)
 {
     char why[1024], path[PA_NAME_MAX * 2 + 32];
     arc_snprintf(path, sizeof path, "/admin/v2/namespaces/%s", full);
+    if (a->x->dry_run) {
+        a->ns_new[i] = true;
+        item(a, "namespace", full, ST_CREATED, "");
+        return GO_ON;
+    }
     if (call(a, "PUT", path, "{}", why, sizeof why) != 0) {
         item(a, "namespace", full, ST_FAILED, why);
         return STOP;
@@ -268,6 +282,10 @@ static int write_partitions(apply_run *a, const char *method, const char *full,
 {
     char why[1024], body[32];
     arc_snprintf(body, sizeof body, "%ld", want);
+    if (a->x->dry_run) {
+        item(a, "topic", full, done, detail);
+        return GO_ON;
+    }
     if (call(a, method, path, body, why, sizeof why) != 0) {
         item(a, "topic", full, ST_FAILED, why);
         return STOP;
@@ -298,20 +316,110 @@ static int apply_topic(apply_run *a, const pa_topic *t, bool ns_new)
         return write_partitions(a, "PUT", full, path, want, ST_CREATED, detail);
     }
     if (have == 0) {
-        item(a, "topic", full, ST_CONFLICT, "exists as a non-partitioned topic");
+        item(a, "topic", full, ST_CONFLICT, "partitions non-partitioned -> partitioned (exists "
+             "as a non-partitioned topic; not recreated)");
         return GO_ON;
     }
     if (have < want) {
-        arc_snprintf(detail, sizeof detail, "partitions raised from %ld to %ld", have, want);
+        arc_snprintf(detail, sizeof detail, a->x->dry_run ? "partitions %ld -> %ld"
+                     : "partitions raised from %ld to %ld", have, want);
         return write_partitions(a, "POST", full, path, want, ST_UPDATED, detail);
     }
     if (have > want)
-        arc_snprintf(detail, sizeof detail, "has %ld partitions, the file declares %ld "
-                     "(partitions cannot be lowered)", have, want);
+        arc_snprintf(detail, sizeof detail, "partitions %ld -> %ld (partitions cannot be "
+                     "lowered; not recreated)", have, want);
     else
         arc_snprintf(detail, sizeof detail, "%ld partition%s", have, have == 1 ? "" : "s");
     item(a, "topic", full, have > want ? ST_CONFLICT : ST_EXISTS, detail);
     return GO_ON;
+}
+
+/* POST one policy; 204 (void method) or 200 is done. */
+static int write_policy(apply_run *a, const pa_policies *want, pa_pol_kind kind,
+                        const char *full, const char *name, const char *detail)
+{
+    char path[PA_NAME_MAX * 2 + 96], suffix[64], why[1024];
+    arc_buf body;
+    arc_buf_init(&body);
+    pa_policy_request(want, kind, suffix, sizeof suffix, &body);
+    arc_snprintf(path, sizeof path, "/admin/v2/namespaces/%s/%s", full, suffix);
+    int rc = GO_ON;
+    if (call(a, "POST", path, arc_buf_str(&body), why, sizeof why) != 0) {
+        item(a, "policy", name, ST_FAILED, why);
+        rc = STOP;
+    } else if (a->r.status == 204 || a->r.status == 200) {
+        item(a, "policy", name, ST_UPDATED, detail);
+    } else {
+        pa_describe(a->x, "POST", path, &a->r, why, sizeof why);
+        item(a, "policy", name, ST_FAILED, why);
+        rc = STOP;
+    }
+    arc_buf_free(&body);
+    return rc;
+}
+
+/* The namespace's policies as the server has them (a new one has none). */
+static int read_policies(apply_run *a, const char *full, bool ns_new, pa_policies *have)
+{
+    char path[PA_NAME_MAX * 2 + 32], why[1024];
+    arc_json j = {0};
+    memset(have, 0, sizeof *have);
+    if (ns_new)
+        return GO_ON;
+    arc_snprintf(path, sizeof path, "/admin/v2/namespaces/%s", full);
+    int rc = call(a, "GET", path, NULL, why, sizeof why);
+    if (rc == 0 && a->r.status != 200) {
+        pa_describe(a->x, "GET", path, &a->r, why, sizeof why);
+        rc = -1;
+    }
+    if (rc == 0 && pa_reply_json(a->x, "GET", path, &a->r, &j, why, sizeof why) != 0)
+        rc = -1;
+    if (rc == 0 && !arc_json_is(&j, 0, JSMN_OBJECT)) {
+        arc_snprintf(why, sizeof why, "GET %s: the policies are not a JSON object", path);
+        rc = -1;
+    }
+    if (rc == 0)
+        pa_policies_from_server(&j, 0, have);
+    arc_json_free(&j);
+    if (rc != 0)
+        item(a, "namespace", full, ST_FAILED, why);
+    return rc == 0 ? GO_ON : STOP;
+}
+
+/* Each declared policy of namespace i: unchanged, or set (an update: every
+ * policy changes in place). */
+static int apply_policies_of(apply_run *a, size_t i)
+{
+    const pa_policies *want = &a->s->policies[i];
+    char full[PA_NAME_MAX * 2 + 2], name[PA_NAME_MAX * 2 + 32], detail[400];
+    pa_policies have;
+    bool any = false;
+    for (int k = 0; k < PA_NPOL; k++)
+        any = any || want->set[k];
+    if (!any)
+        return GO_ON;
+    arc_snprintf(full, sizeof full, "%s/%s", a->s->tenant, a->s->namespaces.v[i]);
+    int rc = read_policies(a, full, a->ns_new[i], &have);
+    for (int k = 0; rc == GO_ON && k < PA_NPOL; k++) {
+        if (!want->set[k])
+            continue;
+        arc_snprintf(name, sizeof name, "%s/%s", full, pa_pol_name[k]);
+        if (!pa_policy_differs(want, &have, (pa_pol_kind)k, detail, sizeof detail))
+            item(a, "policy", name, ST_EXISTS, detail);
+        else if (a->x->dry_run)
+            item(a, "policy", name, ST_UPDATED, detail);
+        else
+            rc = write_policy(a, want, (pa_pol_kind)k, full, name, detail);
+    }
+    return rc;
+}
+
+static int apply_policies(apply_run *a)
+{
+    int rc = GO_ON;
+    for (size_t i = 0; a->s->policies && rc == GO_ON && i < a->s->namespaces.n; i++)
+        rc = apply_policies_of(a, i);
+    return rc;
 }
 
 static size_t ns_index(const pa_spec *s, const char *ns)
@@ -339,7 +447,11 @@ static int report(apply_run *a, const char *file, double ms)
     char counts[160], detail[1400];
     arc_snprintf(counts, sizeof counts, "%u created, %u exists, %u updated, %u conflict", k[0],
                  k[1], k[2], k[3]);
-    if (ok)
+    if (ok && a->x->dry_run)
+        arc_snprintf(detail, sizeof detail, "dry run, %s: %u items: %u to create, %u to update, "
+                     "%u unchanged, %u conflict", file, k[0] + k[1] + k[2] + k[3], k[0], k[2],
+                     k[1], k[3]);
+    else if (ok)
         arc_snprintf(detail, sizeof detail, "%s: %u items: %s", file, k[0] + k[1] + k[2], counts);
     else
         arc_snprintf(detail, sizeof detail, "%s (%s%s)", a->problem, counts,
@@ -348,6 +460,8 @@ static int report(apply_run *a, const char *file, double ms)
     arc_buf_init(&extra);
     arc_buf_puts(&extra, ",\"file\":");
     arc_buf_json_str(&extra, file);
+    arc_buf_printf(&extra, ",\"dry_run\":%s,\"pending\":%u", a->x->dry_run ? "true" : "false",
+                   k[ST_CREATED] + k[ST_UPDATED] + k[ST_CONFLICT]);
     arc_buf_printf(&extra, ",\"summary\":{\"created\":%u,\"exists\":%u,\"updated\":%u,"
                    "\"conflict\":%u,\"failed\":%u},\"writes\":%u,\"connections\":%ld,\"items\":[%s]",
                    k[0], k[1], k[2], k[3], k[4], a->writes, pa_http_connections(a->x->http),
@@ -356,6 +470,9 @@ static int report(apply_run *a, const char *file, double ms)
                       .attempts = 1, .detail = detail, .json_extra = arc_buf_str(&extra)};
     int rc = arc_report(&a->x->c, &out);
     arc_buf_free(&extra);
+    /* --dry-run is a plan: 0 in sync, 2 changes pending, 1 error */
+    if (rc == ARC_EXIT_OK && a->x->dry_run && k[ST_CREATED] + k[ST_UPDATED] + k[ST_CONFLICT])
+        rc = PA_EXIT_PENDING;
     return rc;
 }
 
@@ -365,7 +482,7 @@ static int run_steps(apply_run *a)
     a->ns_new = calloc(a->s->namespaces.n + 1, sizeof *a->ns_new);
     if (!a->ns_new)
         return -1;
-    if (apply_tenant(a) == GO_ON && apply_namespaces(a) == GO_ON)
+    if (apply_tenant(a) == GO_ON && apply_namespaces(a) == GO_ON && apply_policies(a) == GO_ON)
         apply_topics(a);
     return 0;
 }

@@ -16,9 +16,12 @@ static const char usage[] =
     "Commands:\n"
     "  health                   GET /admin/v2/brokers/health answers 200 'ok' (default)\n"
     "  ready                    GET /admin/v2/brokers/ready answers 200 'ok'\n"
-    "  apply FILE               create the tenant, namespaces and partitioned topics\n"
-    "                           FILE declares; reads first and writes only what is\n"
-    "                           missing; per item created|exists|updated|conflict\n"
+    "  apply FILE               create the tenant, namespaces (with their policies)\n"
+    "                           and partitioned topics FILE declares; reads first and\n"
+    "                           writes only what differs; per item\n"
+    "                           created|exists|updated|conflict; a change Pulsar\n"
+    "                           cannot make in place is a conflict, never a\n"
+    "                           delete and recreate\n"
     "  tenants                  list the tenants\n"
     "  namespaces TENANT        list the namespaces of TENANT\n"
     "  topics TENANT/NAMESPACE  list the topics with their partition counts\n"
@@ -29,6 +32,9 @@ static const char usage[] =
     "      --token TOKEN    bearer token (default $PULSAR_AUTH_TOKEN; visible in\n"
     "                       the process list: prefer --token-file)\n"
     "      --token-file F   read the token from the first line of F\n"
+    "      --dry-run        with 'apply': the plan, one line per item (create,\n"
+    "                       update, unchanged, conflict); writes nothing; exit 0\n"
+    "                       in sync, 2 changes pending, 1 error\n"
     "      --follow-redirects  follow a redirect (e.g. a 307 to the owner broker)\n"
     "                       only to the same scheme, host and port; without it a\n"
     "                       redirect fails, naming its target\n"
@@ -39,13 +45,14 @@ static const char usage[] =
     "apply and the listings first wait until health answers 'ok'.\n"
     "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
-enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE, OPT_FOLLOW };
+enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE, OPT_FOLLOW, OPT_DRY_RUN };
 
 typedef struct {
     const char *url;
     const char *token_file;
     bool token_given;
     bool follow;
+    bool dry_run;
     char token[PA_TOKEN_MAX];
     char base[1024];
     arc_url parsed;
@@ -67,6 +74,7 @@ static void parse_options(arc_common *c, options *o, int argc, char **argv)
         {"token", required_argument, NULL, OPT_TOKEN},
         {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
         {"follow-redirects", no_argument, NULL, OPT_FOLLOW},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         ARC_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt;
@@ -81,6 +89,8 @@ static void parse_options(arc_common *c, options *o, int argc, char **argv)
             o->token_file = optarg;
         else if (opt == OPT_FOLLOW)
             o->follow = true;
+        else if (opt == OPT_DRY_RUN)
+            o->dry_run = true;
     }
 }
 
@@ -185,6 +195,9 @@ int main(int argc, char **argv)
     resolve_token(&x.c, &o, &x);
     bool has_user = o.parsed.user[0] || o.parsed.has_pass;
     x.follow = o.follow;
+    x.dry_run = o.dry_run;
+    if (o.dry_run && (nargs == 0 || strcmp(args[0], "apply") != 0))
+        arc_usage_error(&x.c, "--dry-run only goes with 'apply FILE'");
     x.http = pa_http_open(o.base, x.token, has_user ? o.parsed.user : NULL,
                           has_user ? o.parsed.pass : NULL, o.follow, err, sizeof err);
     int rc = ARC_EXIT_FAIL;

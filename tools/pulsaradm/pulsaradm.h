@@ -8,7 +8,8 @@
  *   strv.c    a list of strings with a hash index
  *   health.c  `health` and `ready`
  *   spec.c    the provisioning file (apply FILE)
- *   apply.c   read, compare, then write only what is missing
+ *   apply.c   read, compare, then write only what is missing (or plan)
+ *   policy.c  namespace policies: the file's, the server's, the POSTs
  *   list.c    `tenants`, `namespaces TENANT`, `topics TENANT/NAMESPACE`
  *   once.c    health and apply as functions (for cortex, which links these objects)
  */
@@ -65,6 +66,7 @@ typedef struct {
     const char *token;         /* NULL: no Authorization header */
     bool follow;               /* --follow-redirects (same host only) */
     pa_http *http;
+    bool dry_run;              /* apply --dry-run: the plan, no writes; exit 0/2/1 */
 } pa_ctx;
 
 /* ---- reply.c -------------------------------------------------------------- */
@@ -116,6 +118,20 @@ typedef struct {
     long partitions;
 } pa_topic;
 
+/* Namespace policies (policy.c): what a namespace object may declare, in
+ * the admin API's own terms. Each is read from GET /admin/v2/namespaces/T/NS
+ * (the whole policies object) and set with its own POST. */
+typedef enum { PA_POL_RETENTION, PA_POL_TTL, PA_POL_DEDUP, PA_POL_QUOTA, PA_NPOL } pa_pol_kind;
+
+typedef struct {
+    bool set[PA_NPOL];          /* declared (file) / present (server) */
+    long long retention_minutes, retention_mb;   /* -1 infinite */
+    long long ttl_seconds;
+    bool dedup;
+    long long quota_size, quota_time;            /* bytes, seconds; -1 none */
+    char quota_policy[40];
+} pa_policies;
+
 typedef struct {
     char tenant[PA_NAME_MAX];
     pa_strv admin_roles;
@@ -124,6 +140,7 @@ typedef struct {
     pa_strv namespaces;      /* without the tenant */
     pa_topic *topics;
     size_t ntopics;
+    pa_policies *policies;   /* one per namespace (same index), or NULL */
 } pa_spec;
 
 /* 0, or ARC_EXIT_DATAERR with "FILE: line L, column C: ..." in err. */
@@ -131,6 +148,20 @@ int pa_spec_load(const char *path, pa_spec *s, char *err, size_t errlen);
 void pa_spec_free(pa_spec *s);
 /* Pulsar's NamedEntity rule: [-=:.A-Za-z0-9_]+ */
 bool pa_valid_name(const char *s);
+
+/* ---- policy.c --------------------------------------------------------------- */
+extern const char *const pa_pol_name[PA_NPOL]; /* "retention", "messageTTL", ... */
+/* A namespace object's policy keys (spec.c hands each key token k). 0; 1 when
+ * the key is no policy; ARC_EXIT_DATAERR-style -1 with a reason in err. */
+int pa_policy_parse(const arc_json *j, int k, pa_policies *p, char *err, size_t n);
+/* The server's policies object (token obj) into have. */
+void pa_policies_from_server(const arc_json *j, int obj, pa_policies *have);
+/* Does declared policy `kind` differ from the server's? text: "old -> new". */
+bool pa_policy_differs(const pa_policies *want, const pa_policies *have, pa_pol_kind kind,
+                       char *text, size_t n);
+/* The POST that sets it: path suffix (after /admin/v2/namespaces/T/NS) and body. */
+void pa_policy_request(const pa_policies *want, pa_pol_kind kind, char *suffix, size_t n,
+                       arc_buf *body);
 
 /* ---- apply.c / list.c ----------------------------------------------------- */
 int pa_cmd_apply(pa_ctx *x, const char *file);
@@ -142,6 +173,9 @@ int pa_cmd_topics(pa_ctx *x, const char *tenant_ns);
 typedef struct {
     unsigned created, exists, updated, conflict, failed;
 } pa_counts;
+
+/* apply --dry-run: 2 when the plan has changes (Terraform's -detailed-exitcode). */
+#define PA_EXIT_PENDING 2
 
 /* One GET /admin/v2/brokers/health bounded by dl: 0 ok, 1 with why. */
 int pa_health_once(pa_ctx *x, const arc_deadline *dl, char *why, size_t n);

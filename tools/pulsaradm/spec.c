@@ -4,7 +4,9 @@
  *     "tenant": "arc-system",
  *     "adminRoles": ["arc-admin"],          optional, default []
  *     "allowedClusters": ["standalone"],    optional, default: GET /admin/v2/clusters
- *     "namespaces": ["events", "commands"], "NS" or "TENANT/NS"
+ *     "namespaces": ["events", "commands"], "NS" or "TENANT/NS", or
+ *                   {"name": "events", "retention": {...}, "messageTTL": N,
+ *                    "deduplication": true, "backlogQuota": {...}} (policy.c)
  *     "topics": [ {"name": "persistent://arc-system/events/agent-events",
  *                  "partitions": 4} ],       name may also be "NS/TOPIC"
  *     "comment": "free text"                optional, also inside a topic
@@ -112,15 +114,48 @@ static int get_namespace(parser *p, int tok, const char *field, char *ns)
     return 0;
 }
 
+/* {"name": "NS", "retention": {...}, "messageTTL": N, "deduplication": B,
+ *  "backlogQuota": {...}, "comment": "..."} */
+static int get_namespace_object(parser *p, int tok, const char *field, char *ns,
+                                pa_policies *pol)
+{
+    int name = -1;
+    char why[400];
+    for (int i = tok + 1, end = arc_json_next(&p->j, tok); i < end; i = arc_json_next(&p->j, i + 1)) {
+        if (arc_json_eq(&p->j, i, "name") && name < 0) {
+            name = i + 1;
+            continue;
+        }
+        if (arc_json_eq(&p->j, i, "comment"))
+            continue;
+        int rc = pa_policy_parse(&p->j, i, pol, why, sizeof why);
+        if (rc < 0)
+            return fail_at(p, i + 1, "%s.%s", field, why);
+        if (rc > 0)
+            return fail_at(p, i, "%s: unknown or repeated key '%.*s' (expected name, retention, "
+                           "messageTTL, deduplication, backlogQuota, comment)", field,
+                           p->j.tok[i].end - p->j.tok[i].start, p->j.js + p->j.tok[i].start);
+    }
+    if (name < 0)
+        return fail_at(p, tok, "%s: needs a \"name\"", field);
+    return get_namespace(p, name, field, ns);
+}
+
+/* Each "NS", "TENANT/NS", or an object with the name and its policies. */
 static int get_namespaces(parser *p, int tok)
 {
     if (!arc_json_is(&p->j, tok, JSMN_ARRAY))
-        return fail_at(p, tok, "namespaces: must be an array of strings");
+        return fail_at(p, tok, "namespaces: must be an array of names or objects");
     char ns[PA_NAME_MAX], field[64];
+    p->s->policies = calloc((size_t)p->j.tok[tok].size + 1, sizeof *p->s->policies);
+    if (!p->s->policies)
+        return fail_at(p, tok, "out of memory");
     int k = 0;
     for (int i = tok + 1, end = arc_json_next(&p->j, tok); i < end; i = arc_json_next(&p->j, i), k++) {
         arc_snprintf(field, sizeof field, "namespaces[%d]", k);
-        int rc = get_namespace(p, i, field, ns);
+        int rc = arc_json_is(&p->j, i, JSMN_OBJECT)
+                     ? get_namespace_object(p, i, field, ns, &p->s->policies[k])
+                     : get_namespace(p, i, field, ns);
         if (rc)
             return rc;
         if (pa_strv_has(&p->s->namespaces, ns))
@@ -318,4 +353,6 @@ void pa_spec_free(pa_spec *s)
     free(s->topics);
     s->topics = NULL;
     s->ntopics = 0;
+    free(s->policies);
+    s->policies = NULL;
 }

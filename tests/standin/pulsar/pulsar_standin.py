@@ -17,6 +17,15 @@ Admin endpoints (under /admin/v2):
   GET  brokers/health, brokers/ready, clusters
   GET  tenants, tenants/T          PUT tenants/T   POST tenants/T
   GET  namespaces/T, namespaces/T/NS                PUT namespaces/T/NS
+       (GET namespaces/T/NS: the whole policies object, set policies included)
+  Namespace policies (shared/reference/protocols.md sections 1 and 8):
+  POST namespaces/T/NS/retention       {"retentionTimeInMinutes":N,"retentionSizeInMB":N}
+  POST namespaces/T/NS/messageTTL      N (seconds)
+  POST namespaces/T/NS/deduplication   true|false
+  POST namespaces/T/NS/backlogQuota?backlogQuotaType=destination_storage
+                                       {"limitSize":N,"limitTime":N,"policy":"..."}
+       -> 204; GET of each (backlogQuotaMap for the quota) -> 200 with the value,
+       or 204 No Content while unset (backlogQuotaMap: {}); DELETE -> 204 (unset)
   GET  persistent/T/NS (all topics, partitions expanded)
   GET  persistent/T/NS/partitioned
   GET  persistent/T/NS/TOPIC/partitions   -> {"partitions": N}, 0 = non-partitioned
@@ -111,6 +120,8 @@ class State:
         self.tenants = {"public": {"adminRoles": [], "allowedClusters": list(clusters)}}
         self.namespaces = {"public": {"default"}}
         self.topics = {}  # "tenant/ns" -> {topic: partitions}, 0 = non-partitioned
+        self.policies = {}  # "tenant/ns" -> {policies object key: value}
+        self.query = ""  # the query string of the request being handled
         self.health = health
         self.garbage = False
         self.fail_writes = False
@@ -206,7 +217,114 @@ def get_namespaces(st, seg, _body):
 def get_namespace(st, seg, _body):
     if not st.ns_exists(seg[1], seg[2]):
         return reason(404, "Namespace does not exist")
-    return ok_json({"bundles": {"numBundles": 4}, "replication_clusters": st.clusters[:1]})
+    policies = {"bundles": {"numBundles": 4}, "replication_clusters": st.clusters[:1],
+                "backlog_quota_map": {}}
+    policies.update(st.policies.get(f"{seg[1]}/{seg[2]}", {}))
+    return ok_json(policies)
+
+
+# ---- namespace policies: (file of Pulsar's Policies object key, reader of the body)
+def retention_body(value):
+    if not isinstance(value, dict):
+        return None, reason(400, "Cannot deserialize RetentionPolicies")
+    t, s = value.get("retentionTimeInMinutes"), value.get("retentionSizeInMB")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (t, s)):
+        return None, reason(400, "Cannot deserialize RetentionPolicies")
+    if (t == 0) != (s == 0):
+        return None, reason(400, "Invalid retention policy: size and time must be either "
+                            "both zero or both non-zero")
+    return {"retentionTimeInMinutes": t, "retentionSizeInMB": s}, None
+
+
+def ttl_body(value):
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None, reason(400, "Cannot deserialize the message TTL")
+    if value < 0:
+        return None, reason(412, "Invalid value for message TTL")
+    return value, None
+
+
+def dedup_body(value):
+    if not isinstance(value, bool):
+        return None, reason(400, "Cannot deserialize the deduplication flag")
+    return value, None
+
+
+QUOTA_POLICIES = ("producer_request_hold", "producer_exception", "consumer_backlog_eviction")
+
+
+def quota_body(value):
+    if not isinstance(value, dict) or value.get("policy") not in QUOTA_POLICIES:
+        return None, reason(400, "Cannot deserialize BacklogQuota")
+    size, when = value.get("limitSize", -1), value.get("limitTime", -1)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (size, when)):
+        return None, reason(400, "Cannot deserialize BacklogQuota")
+    return {"limit": size, "limitSize": size, "limitTime": when, "policy": value["policy"]}, None
+
+
+# URL suffix -> (key in the policies object, body reader)
+POLICIES = {
+    "retention": ("retention_policies", retention_body),
+    "messageTTL": ("message_ttl_in_seconds", ttl_body),
+    "deduplication": ("deduplicationEnabled", dedup_body),
+    "backlogQuota": ("backlog_quota_map", quota_body),
+}
+
+
+def quota_type(st):
+    for part in st.query.split("&"):
+        if part.startswith("backlogQuotaType="):
+            return part.split("=", 1)[1]
+    return "destination_storage"  # Pulsar's default when the parameter is left out
+
+
+def set_policy(st, seg, body):
+    if not st.ns_exists(seg[1], seg[2]):
+        return reason(404, "Namespace does not exist")
+    key, reader = POLICIES[seg[3]]
+    value, error = reader(parse_json(body))
+    if error:
+        return error
+    pol = st.policies.setdefault(f"{seg[1]}/{seg[2]}", {})
+    if key == "backlog_quota_map":
+        qtype = quota_type(st)
+        if qtype not in ("destination_storage", "message_age"):
+            return reason(400, f"Invalid backlogQuotaType {qtype}")
+        retention = pol.get("retention_policies")
+        if (retention and retention["retentionSizeInMB"] > 0 and qtype == "destination_storage"
+                and value["limitSize"] >= retention["retentionSizeInMB"] * 1024 * 1024):
+            return reason(412, "Backlog Quota exceeds configured retention quota for "
+                          "namespace. Please increase retention quota and retry")
+        pol.setdefault(key, {})[qtype] = value
+    elif key == "retention_policies" and value["retentionSizeInMB"] > 0 and any(
+            q["limitSize"] >= value["retentionSizeInMB"] * 1024 * 1024
+            for t, q in pol.get("backlog_quota_map", {}).items() if t == "destination_storage"):
+        return reason(412, "Retention Quota must exceed backlog quota")
+    else:
+        pol[key] = value
+    return no_content()
+
+
+def get_policy(st, seg, _body):
+    if not st.ns_exists(seg[1], seg[2]):
+        return reason(404, "Namespace does not exist")
+    pol = st.policies.get(f"{seg[1]}/{seg[2]}", {})
+    if seg[3] == "backlogQuotaMap":
+        return ok_json(pol.get("backlog_quota_map", {}))
+    key = POLICIES[seg[3]][0]
+    return ok_json(pol[key]) if key in pol else no_content()  # unset: a null entity -> 204
+
+
+def delete_policy(st, seg, _body):
+    if not st.ns_exists(seg[1], seg[2]):
+        return reason(404, "Namespace does not exist")
+    pol = st.policies.get(f"{seg[1]}/{seg[2]}", {})
+    key = POLICIES[seg[3]][0]
+    if key == "backlog_quota_map":
+        pol.get(key, {}).pop(quota_type(st), None)
+    else:
+        pol.pop(key, None)
+    return no_content()
 
 
 def put_namespace(st, seg, _body):
@@ -327,6 +445,18 @@ ROUTES = [
     ("GET", ("namespaces", "*"), get_namespaces),
     ("GET", ("namespaces", "*", "*"), get_namespace),
     ("PUT", ("namespaces", "*", "*"), put_namespace),
+    ("POST", ("namespaces", "*", "*", "retention"), set_policy),
+    ("GET", ("namespaces", "*", "*", "retention"), get_policy),
+    ("DELETE", ("namespaces", "*", "*", "retention"), delete_policy),
+    ("POST", ("namespaces", "*", "*", "messageTTL"), set_policy),
+    ("GET", ("namespaces", "*", "*", "messageTTL"), get_policy),
+    ("DELETE", ("namespaces", "*", "*", "messageTTL"), delete_policy),
+    ("POST", ("namespaces", "*", "*", "deduplication"), set_policy),
+    ("GET", ("namespaces", "*", "*", "deduplication"), get_policy),
+    ("DELETE", ("namespaces", "*", "*", "deduplication"), delete_policy),
+    ("POST", ("namespaces", "*", "*", "backlogQuota"), set_policy),
+    ("GET", ("namespaces", "*", "*", "backlogQuotaMap"), get_policy),
+    ("DELETE", ("namespaces", "*", "*", "backlogQuota"), delete_policy),
     ("GET", ("persistent", "*", "*"), get_topics),
     ("GET", ("persistent", "*", "*", "partitioned"), get_partitioned),
     ("GET", ("persistent", "*", "*", "*", "partitions"), get_metadata),
@@ -402,6 +532,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         body = self.read_body()  # always, so the next request on the connection parses
         path = urlsplit(self.path).path
+        self.query = urlsplit(self.path).query
         st = self.server.state
         if path.startswith("/_standin/"):
             return self.send(self.control(st, path, body))
@@ -435,6 +566,7 @@ class Handler(BaseHTTPRequestHandler):
                 return text_500("Failed to write to the metadata store",
                                 "org.apache.pulsar.metadata.api.MetadataStoreException")
             try:
+                st.query = self.query
                 reply = handler(st, seg, body)
             except Exception as exc:  # a stand-in bug: answer like Pulsar's RestException(e)
                 return text_500(f"{type(exc).__name__}: {exc}", "java.lang.RuntimeException")
