@@ -8,7 +8,7 @@
 #   platform.sh env         services/*/.env from .env.example (never overwrites)
 #
 # Services go through svc.sh (and so the runtime, and the services' hooks); one-shots
-# (kind: oneshot, e.g. cortex) run last: the command their service.yaml names (run:).
+# (kind: oneshot) run last: the command their service.yaml names (run:).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

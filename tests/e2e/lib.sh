@@ -108,7 +108,7 @@ dockerfile_base() { sed -n "s/^ARG ${2:-BASE_IMAGE}=//p" "$1" | head -n 1; }
 
 # The stand-in that plays each upstream repository.
 declare -A E2E_STANDIN_OF=([nats]=nats [redis]=redis [apachepulsar/pulsar]=pulsar [pgvector/pgvector]=pgvector)
-declare -A E2E_DIR_OF=([flash]=messaging [strange]=streaming [sonic]=cache [oracle]=sql)
+declare -A E2E_DIR_OF=([flash]=messaging [strange]=streaming [sonic]=cache [oracle]=sql [cortex]=cortex)
 E2E_UPSTREAM=()
 
 e2e_default_path() {
@@ -116,6 +116,7 @@ e2e_default_path() {
     mirror_start
     for c in "$@"; do
         up=$(dockerfile_base "$ARC_ROOT/services/${E2E_DIR_OF[$c]}/Dockerfile")
+        [ -n "$up" ] || continue # the kit's own program on scratch (cortex): no upstream image
         standin=${E2E_STANDIN_OF[${up%%:*}]:-}
         [ -n "$standin" ] || { fail "a stand-in plays $up (the $c Dockerfile's BASE_IMAGE)"; return 1; }
         names+=("$standin")

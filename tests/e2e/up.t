@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make up` end to end on a real Docker engine, as a user runs it: the default profile
-# (think: oracle, flash, strange, sonic, then the cortex bootstrap) with no image
+# (think: oracle, flash, strange, sonic, then cortex, whose hook runs the bootstrap) with no image
 # variable set. As in messaging.t, a local registry set as the engine's mirror serves
 # STAND-IN images under the upstream names (pgvector/pgvector, nats, apachepulsar/pulsar —
 # the admin-REST stand-in, not Apache Pulsar —, redis, debian for the probes builder),
@@ -16,10 +16,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 e2e_need_engine
-need_cmd jq psql
+need_cmd jq psql curl
 
-SERVICES=(oracle flash strange sonic)
-declare -A PROBE=([oracle]=pgcheck [flash]=natsprobe [strange]=pulsaradm [sonic]=redisping)
+SERVICES=(oracle flash strange sonic cortex)
+declare -A PROBE=([oracle]=pgcheck [flash]=natsprobe [strange]=pulsaradm [sonic]=redisping [cortex]=httpprobe)
 e2e_services "${SERVICES[@]}"
 e2e_port ARC_ORACLE_PORT
 e2e_port ARC_FLASH_PORT
@@ -27,6 +27,7 @@ e2e_port ARC_FLASH_MONITOR_PORT
 e2e_port ARC_STRANGE_PORT
 e2e_port ARC_STRANGE_ADMIN_PORT
 e2e_port ARC_SONIC_PORT
+e2e_port ARC_CORTEX_PORT
 export ARC_ORACLE_PASSWORD=e2e-oracle-$RANDOM-pw
 unset ARC_PROFILE PROFILE
 
@@ -48,6 +49,10 @@ check_cmd "the init SQL ran on the first start: extension vector exists" 0 '^[0-
     -c "SELECT extversion FROM pg_extension WHERE extname = 'vector'"
 check_cmd "the bootstrap created the JetStream streams on arc-flash" 0 'AGENT_JOBS' \
     "$ARC_BIN/natsprobe" --server "nats://127.0.0.1:$ARC_FLASH_PORT" streams ls
+check_cmd "arc-cortex answers /ready 200 after the bootstrap its hook asked for" 0 '' \
+    curl -sf "http://127.0.0.1:$ARC_CORTEX_PORT/ready"
+check_cmd "arc-cortex: /health/deep sees every dependency healthy (through the container network)" 0 '"status":"ok"' \
+    curl -sf "http://127.0.0.1:$ARC_CORTEX_PORT/health/deep"
 kit "make health exits 0" 0 health
 kit "make up a second time exits 0 (nothing to do)" 0 up
 

@@ -45,22 +45,24 @@ think=$(meta profile think | tr '\n' ' ')
 for c in cortex flash strange sonic oracle; do
     like " $think" " $c " "profile think has $c"
 done
-like "$think" '^oracle .*cortex $' "think: oracle (cortex's dependency) first, the one-shot cortex last"
-is "$(meta profile think oneshot)" cortex "think: cortex is its one-shot"
+like "$think" '^oracle .*cortex $' "think: oracle (cortex's dependency) first, cortex (which depends on all the others) last"
+is "$(meta profile think oneshot)" "" "think has no one-shot (cortex is a service)"
 is "$(meta profile)" "$(meta profile think)" "no profile name = the default (think)"
 reason=$(meta profile reason | tr '\n' ' ')
 missing=""
 for c in $think; do [[ " $reason " == *" $c "* ]] || missing+=" $c"; done
 is "$missing" "" "profile reason includes everything of think"
-like "$reason" 'cortex $' "reason: the one-shot cortex still runs last"
+like "$reason" '^oracle flash strange sonic cortex' "reason: cortex after everything it depends on"
 
 # ---- unknown names -------------------------------------------------------------------------
 check_cmd "an unknown PROFILE is a clear error naming it and the known ones" 2 \
     "unknown profile 'nosuch' in profiles.yaml \\(known: think, reason" rmake info PROFILE=nosuch
 check_cmd "svc.sh with an unknown codename names it and the known ones" 1 \
     "unknown service 'nosuch' \\(known: .*sonic" mk/scripts/svc.sh status nosuch
+kit_copy
+sed -i 's/^kind: service$/kind: oneshot/; /^health:/,/^[a-z]/{/^health:/d;/^  /d}; /^hooks:/,$d' "$KIT/services/cortex/service.yaml"
 check_cmd "svc.sh with a one-shot says it has no container actions" 1 "cortex is a one-shot" \
-    mk/scripts/svc.sh up cortex
+    env ARC_ROOT="$KIT" "$KIT/mk/scripts/svc.sh" up cortex
 check_cmd "an invalid port variable is a clear error naming it" 2 "ARC_SONIC_PORT='6379x' is not a port number" \
     env ARC_SONIC_PORT=6379x make -C "$ARC_ROOT" --no-print-directory sonic-health
 
