@@ -89,7 +89,7 @@ like "$OUT" 'OK health .*after [2-9][0-9]* attempts' "... after several attempts
 
 # ---- apply: a fresh broker ------------------------------------------------------------
 sa "$A" POST /_standin/reset-stats
-check_cmd "apply services/streaming/pulsar.json on a fresh broker -> 0" 0 'OK apply .*7 items: 7 created' "$P" -u "$A" apply "$SPEC"
+check_cmd "apply services/streaming/pulsar.json on a fresh broker -> 0" 0 'OK apply .*15 items: 7 created, 0 exists, 8 updated' "$P" -u "$A" apply "$SPEC"
 is "$(stat_of "$A" connections)" 1 "... over one TCP connection (stand-in count)"
 like "$OUT" 'tenant arc-system: created' "... tenant created"
 is "$(grep -c '^namespace arc-system/.*: created$' <<<"$OUT")" 3 "... three namespaces created"
@@ -107,14 +107,14 @@ ok "$([ -n "$t_at" ] && [ -n "$n_at" ] && [ "$t_at" -lt "$n_at" ] && echo 0 || e
 
 # ---- apply again: nothing to do ----------------------------------------------------------
 sa "$A" POST /_standin/reset-stats
-check_cmd "apply again -> 0" 0 'OK apply .*7 items: 0 created, 7 exists, 0 updated, 0 conflict' "$P" -u "$A" apply "$SPEC"
-is "$(grep -c ': exists' <<<"$OUT")" 7 "... every item reports exists"
+check_cmd "apply again -> 0" 0 'OK apply .*15 items: 0 created, 15 exists, 0 updated, 0 conflict' "$P" -u "$A" apply "$SPEC"
+is "$(grep -c ': exists' <<<"$OUT")" 15 "... every item reports exists"
 is "$(stat_of "$A" writes)" 0 "... and made zero write requests (stand-in count)"
 ok "$([ "$(stat_of "$A" requests)" -gt 0 ] && echo 0 || echo 1)" "... it did read first"
 is "$(stat_of "$A" connections)" 1 "... over exactly one TCP connection"
 run "$P" -u "$A" apply "$SPEC" --json
 is "$(printf '%s' "$OUT" | jq -r '[.ok, .summary.exists, .summary.created, .writes, .connections, (.items|length)] | @tsv')" \
-    $'true\t7\t0\t0\t1\t7' "apply --json: one object with summary, writes, connections, items"
+    $'true\t15\t0\t0\t1\t15' "apply --json: one object with summary, writes, connections, items"
 check_cmd "apply --wait: waits for health, then applies" 0 'OK apply' "$P" -u "$A" --wait 2 apply "$SPEC"
 run "$P" -u "$A" -q apply "$SPEC"
 is "$RC/$OUT$ERR" "0/" "apply -q: exit status only"
@@ -135,16 +135,16 @@ sa "$B" PUT /admin/v2/namespaces/arc-system/commands '{}'
 sa "$B" PUT /admin/v2/namespaces/arc-system/audit '{}'
 sa "$B" PUT /admin/v2/persistent/arc-system/commands/agent-commands/partitions 2
 sa "$B" PUT /admin/v2/persistent/arc-system/audit/audit-log/partitions 8
-check_cmd "a non-partitioned topic of a declared name -> 1" 1 'FAIL apply .*topic persistent://arc-system/events/agent-events: conflict: exists as a non-partitioned topic' "$P" -u "$B" apply "$SPEC"
+check_cmd "a non-partitioned topic of a declared name -> 1" 1 'FAIL apply .*topic persistent://arc-system/events/agent-events: conflict: partitions non-partitioned -> partitioned \(exists as a non-partitioned topic' "$P" -u "$B" apply "$SPEC"
 like "$OUT" 'topic persistent://arc-system/commands/agent-commands: updated: partitions raised from 2 to 4' "a lower partition count is raised"
 is "$(partitions_of "$B" arc-system/commands/agent-commands)" 4 "... the broker now has 4 partitions"
-like "$OUT" 'topic persistent://arc-system/audit/audit-log: conflict: has 8 partitions, the file declares 2' "more partitions than declared is a conflict, named"
+like "$OUT" 'topic persistent://arc-system/audit/audit-log: conflict: partitions 8 -> 2 \(partitions cannot be lowered' "more partitions than declared is a conflict, named"
 is "$(partitions_of "$B" arc-system/audit/audit-log)/$(partitions_of "$B" arc-system/events/agent-events)" "8/0" "... nothing was lowered or replaced"
 check_cmd "another tenant with roles and clusters -> created" 0 'tenant arc-extra: created: allowed clusters standalone' "$P" -u "$B" apply "$FIX/extra-tenant.json"
 is "$(sa "$B" GET /admin/v2/tenants/arc-extra | jq -c .)" '{"adminRoles":["arc-admin"],"allowedClusters":["standalone"]}' "... with the declared roles and clusters"
 is "$(partitions_of "$B" arc-extra/jobs/queue)" 3 "... and its topic"
 sa "$A" POST /_standin/reset-stats
-check_cmd "declaring fewer partitions than the broker has -> 1" 1 'agent-events: conflict: has 4 partitions, the file declares 2' "$P" -u "$A" apply "$FIX/lower.json"
+check_cmd "declaring fewer partitions than the broker has -> 1" 1 'agent-events: conflict: partitions 4 -> 2' "$P" -u "$A" apply "$FIX/lower.json"
 is "$(stat_of "$A" writes)" 0 "... without any write"
 check_cmd "declaring more partitions on a good broker -> updated" 0 'agent-events: updated: partitions raised from 4 to 6' "$P" -u "$A" apply "$FIX/raise.json"
 

@@ -8,6 +8,11 @@
 static const char usage[] =
     "Usage: pgcheck [options]               connect over TCP and run a real query\n"
     "       pgcheck [options] schema FILE   ... then check the schema declared in FILE\n"
+    "       pgcheck [options] schema --plan FILE\n"
+    "                                       one line per declared item: unchanged,\n"
+    "                                       missing, or conflict (a column type);\n"
+    "                                       changes nothing; exit 0 in sync, 2\n"
+    "                                       something missing or in conflict, 1 error\n"
     "\n"
     "Connection (libpq):\n"
     "      --dsn CONNINFO       'host=H port=P dbname=D user=U ...' or\n"
@@ -32,7 +37,7 @@ static const char usage[] =
     "  DATABASE_URL=postgres://arc@db/arc pgcheck --wait 60 schema schema.json\n"
     "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
-enum { OPT_DSN = ARC_OPT_FIRST_PROBE, OPT_PASSWORD_FILE };
+enum { OPT_DSN = ARC_OPT_FIRST_PROBE, OPT_PASSWORD_FILE, OPT_PLAN };
 
 /* What follows the options: nothing, or "schema FILE". */
 static void parse_command(pgc_opts *o, int argc, char **argv)
@@ -53,6 +58,7 @@ static void parse_args(pgc_opts *o, int argc, char **argv)
     static const struct option longopts[] = {
         {"dsn", required_argument, NULL, OPT_DSN},
         {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+        {"plan", no_argument, NULL, OPT_PLAN},
         ARC_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt;
@@ -66,9 +72,13 @@ static void parse_args(pgc_opts *o, int argc, char **argv)
             o->dsn_source = "--dsn";
         } else if (opt == OPT_PASSWORD_FILE) {
             o->password_file = optarg;
+        } else if (opt == OPT_PLAN) {
+            o->plan = true;
         }
     }
     parse_command(o, argc - optind, argv + optind);
+    if (o->plan && !o->schema_file)
+        arc_usage_error(&o->common, "--plan only goes with 'schema FILE'");
     if (!o->dsn && (o->dsn = arc_env("DATABASE_URL")) != NULL)
         o->dsn_source = "DATABASE_URL";
 }
@@ -92,7 +102,8 @@ int main(int argc, char **argv)
     if (rc != 0)
         rc = arc_input_error(&o.common, rc, "%s", err);
     else
-        rc = pgc_run(&o, &params, o.schema_file ? &spec : NULL);
+        rc = o.plan ? pgc_run_plan(&o, &params, &spec)
+                    : pgc_run(&o, &params, o.schema_file ? &spec : NULL);
     pgc_spec_free(&spec);
     pgc_params_free(&params);
     return rc;

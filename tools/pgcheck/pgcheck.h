@@ -9,6 +9,7 @@
  *   health.c  the health query: SELECT 1, version, recovery, transport
  *   spec.c    the declared schema file (JSON) and its validation
  *   schema.c  checking the declared schema against the server
+ *   plan.c    schema --plan: every declared item with its state, exit 0/2/1
  *   run.c     one check with --wait retries, and the verdict
  */
 #ifndef PGCHECK_H
@@ -29,6 +30,7 @@ typedef struct {
     const char *dsn_source;    /* "--dsn" or "DATABASE_URL", for messages */
     const char *password_file; /* --password-file */
     const char *schema_file;   /* "schema FILE", else NULL */
+    bool plan;                 /* schema --plan FILE: one line per item, exit 0/2/1 */
 } pgc_opts;
 
 /* ---- connection parameters (params.c) ------------------------------------- */
@@ -76,11 +78,14 @@ typedef struct {
     char why[PGC_WHY_LEN];
 } pgc_extension;
 
+#define PGC_TYPE_LEN 128
+
 typedef struct {
     char schema[PGC_NAME_LEN];
     char name[PGC_NAME_LEN];
     char (*columns)[PGC_NAME_LEN];
     int ncolumns;
+    char (*types)[PGC_TYPE_LEN]; /* per column: the declared type, "" when none */
 } pgc_table;
 
 typedef struct {
@@ -114,6 +119,19 @@ void pgc_findings_free(pgc_findings *f);
 int pgc_schema_check(pgc_session *s, const pgc_spec *spec,
                      const arc_deadline *dl, pgc_findings *f, char *why,
                      size_t n);
+
+/* ---- the plan (plan.c) ------------------------------------------------------ */
+/* The columns of schema.name with their types (format_type), from pg_attribute:
+ * rows (attname, type). 0 with *res (PQclear it), or 1 with why. */
+int pgc_table_columns(pgc_session *s, const pgc_table *t, const arc_deadline *dl,
+                      PGresult **res, char *why, size_t n);
+/* Does the declared type name the server's (format_type) type? Common
+ * aliases are understood: int/int4 = integer, timestamptz, varchar(n), ... */
+bool pgc_type_matches(const char *declared, const char *server);
+/* schema --plan FILE: every declared item, unchanged / missing / conflict
+ * (a column type: PostgreSQL would rewrite the table; never altered here).
+ * The exit status: 0 in sync, 2 something missing or in conflict, 1 error. */
+int pgc_run_plan(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec);
 
 /* ---- the run and the verdict (run.c) -------------------------------------- */
 /* The exit status: 0 healthy, 1 not. spec may be NULL (health only). */

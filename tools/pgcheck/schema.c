@@ -133,6 +133,23 @@ static bool has_column(const PGresult *r, const char *col)
     return false;
 }
 
+/* Declared column types against format_type's (a differing type is named). */
+static int check_types(pgc_session *s, const pgc_table *t, const arc_deadline *dl,
+                       pgc_findings *f, char *why, size_t n)
+{
+    PGresult *r;
+    if (pgc_table_columns(s, t, dl, &r, why, n) != 0)
+        return 1;
+    for (int i = 0; i < t->ncolumns; i++)
+        for (int k = 0; t->types[i][0] && k < PQntuples(r); k++)
+            if (strcmp(PQgetvalue(r, k, 0), t->columns[i]) == 0 &&
+                !pgc_type_matches(t->types[i], PQgetvalue(r, k, 1)))
+                note(&f->missing, &f->nmissing, "column %s.%s.%s: type %s, declared %s",
+                     t->schema, t->name, t->columns[i], PQgetvalue(r, k, 1), t->types[i]);
+    PQclear(r);
+    return 0;
+}
+
 static int check_columns(pgc_session *s, const pgc_table *t, const arc_deadline *dl,
                          pgc_findings *f, char *why, size_t n)
 {
@@ -140,11 +157,14 @@ static int check_columns(pgc_session *s, const pgc_table *t, const arc_deadline 
     PGresult *r;
     if (pgc_query(s, sql_columns, 2, params, dl, &r, why, n) != 0)
         return 1;
-    for (int i = 0; i < t->ncolumns; i++)
+    bool typed = false;
+    for (int i = 0; i < t->ncolumns; i++) {
         if (!has_column(r, t->columns[i]))
             note(&f->missing, &f->nmissing, "column %s.%s.%s", t->schema, t->name, t->columns[i]);
+        typed = typed || (t->types && t->types[i][0]);
+    }
     PQclear(r);
-    return 0;
+    return typed ? check_types(s, t, dl, f, why, n) : 0;
 }
 
 /* A missing table is one item; its columns are not listed again. */

@@ -176,6 +176,34 @@ static int split_table(const parse_ctx *c, int tok, pgc_table *t)
     return 0;
 }
 
+/* Each column "name", or {"name": "id", "type": "bigint"}. */
+static int parse_columns(const parse_ctx *c, int arr, pgc_table *t)
+{
+    static const char *const keys[] = {"name", "type", NULL};
+    int rc = want_array(c, arr, "columns");
+    if (rc == 0)
+        t->columns = alloc_n(c, arr, size_of(c, arr), sizeof *t->columns, &rc);
+    if (rc == 0)
+        t->types = alloc_n(c, arr, size_of(c, arr), sizeof *t->types, &rc);
+    int e = arr + 1;
+    for (int i = 0; rc == 0 && i < size_of(c, arr); i++, e = arc_json_next(c->j, e)) {
+        int k = t->ncolumns++;
+        if (!arc_json_is(c->j, e, JSMN_OBJECT)) {
+            rc = get_name(c, e, t->columns[k], PGC_NAME_LEN, "column name");
+            continue;
+        }
+        rc = only_keys(c, e, "a column", keys, "name, type");
+        int nm = arc_json_get(c->j, e, "name"), ty = arc_json_get(c->j, e, "type");
+        if (rc == 0 && nm < 0)
+            rc = bad(c, e, "a column object needs a \"name\"");
+        if (rc == 0)
+            rc = get_name(c, nm, t->columns[k], PGC_NAME_LEN, "column name");
+        if (rc == 0 && ty >= 0)
+            rc = get_name(c, ty, t->types[k], PGC_TYPE_LEN, "column type");
+    }
+    return rc;
+}
+
 static int parse_table_obj(const parse_ctx *c, int e, const char *what, pgc_table *t)
 {
     static const char *const keys[] = {"name", "columns", "why", NULL};
@@ -186,7 +214,7 @@ static int parse_table_obj(const parse_ctx *c, int e, const char *what, pgc_tabl
     if (rc == 0)
         rc = split_table(c, k, t);
     if (rc == 0 && (k = arc_json_get(c->j, e, "columns")) >= 0)
-        rc = parse_names(c, k, "columns", "column name", &t->columns, &t->ncolumns);
+        rc = parse_columns(c, k, t);
     if (rc == 0 && (k = arc_json_get(c->j, e, "why")) >= 0) {
         char why[PGC_WHY_LEN]; /* checked, not kept: a note for readers of the file */
         rc = get_text(c, k, why, sizeof why, "\"why\"");
@@ -263,8 +291,10 @@ int pgc_spec_load(pgc_spec *s, const char *path, char *err, size_t errlen)
 
 void pgc_spec_free(pgc_spec *s)
 {
-    for (int i = 0; s->tables && i < s->ntables; i++)
+    for (int i = 0; s->tables && i < s->ntables; i++) {
         free(s->tables[i].columns);
+        free(s->tables[i].types);
+    }
     free(s->tables);
     free(s->schemas);
     free(s->extensions);
