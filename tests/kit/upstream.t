@@ -173,7 +173,20 @@ for df in "${dockerfiles[@]}"; do
     [ -f "$df" ] || continue
     base=$(df_arg "$df" BASE_IMAGE)
     if [ -z "$base" ]; then
-        fail "$df: ARG BASE_IMAGE has a default (the one place the upstream image is named)"
+        # The kit's own program (cortex): no upstream image at all, only scratch and the
+        # probes image's binaries.
+        froms=$(dockerfile "$df" | awk -F'\t' '$1 == "FROM" { print $2 }' | tr '\n' ';')
+        if [ "$froms" = "\${PROBES_IMAGE} AS probes;scratch;" ]; then
+            pass "$df: no upstream image (FROM scratch with the probes image's binaries), so no BASE_IMAGE"
+            user=$(df_last "$df" USER)
+            if [ -n "$user" ] && [ "${user%%:*}" != 0 ] && [ "${user%%:*}" != root ]; then
+                pass "$df: a non-root USER ($user)"
+            else
+                fail "$df: a non-root USER" "USER is '$user'"
+            fi
+        else
+            fail "$df: ARG BASE_IMAGE has a default (the one place the upstream image is named)" "FROM lines: $froms"
+        fi
         continue
     fi
     froms=$(dockerfile "$df" | awk -F'\t' '$1 == "FROM" { print $2 }' | tr '\n' ';')
