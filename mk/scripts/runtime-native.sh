@@ -128,9 +128,27 @@ stop() {
 }
 
 do_down() {
-    local i
+    local i c st name pid stopping=()
+    local -A state=() spid=()
     native_lock
-    for ((i = $#; i >= 1; i--)); do stop "${!i}"; done
+    while read -r name st pid; do state[$name]=$st spid[$name]=$pid; done < <(sv_states)
+    # Every program told to stop at once (dependents first), then one wait for them all.
+    for ((i = $#; i >= 1; i--)); do
+        c=${!i}
+        st=${state[arc-$c]:-ABSENT}
+        if running "$st" || [ "$st" = STOPPING ]; then
+            say "stopping arc-$c (pid ${spid[arc-$c]})"
+            sv_rpc supervisor.stopProcess "$(sv_str "arc-$c")" "<boolean>0</boolean>" >/dev/null || true
+            stopping+=("$c")
+        else
+            say "arc-$c is not running"
+        fi
+    done
+    sv_wait_stopped "${stopping[@]+"${stopping[@]}"}"
+    for c in "${stopping[@]+"${stopping[@]}"}"; do
+        say "arc-$c stopped (data kept in $(relpath "$NATIVE_DATA_ROOT/$c"))"
+    done
+    sv_forget "$@"
     sv_shutdown_if_idle
     stop_leftovers "$@"
 }

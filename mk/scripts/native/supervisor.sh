@@ -221,6 +221,36 @@ sv_stop_program() {
     fi
 }
 
+# sv_wait_stopped CODENAME...: until none of those programs runs or stops any more
+# (bounded: the longest stopwaitsecs, after which supervisor has killed them, plus 5 s).
+sv_wait_stopped() {
+    [ $# -gt 0 ] || return 0
+    local tries=$(((${NATIVE_STOPWAIT:-30} + 5) * 20)) c busy name st _
+    while [ "$tries" -gt 0 ]; do
+        busy=0
+        while read -r name st _; do
+            case "$st" in RUNNING | STARTING | BACKOFF | STOPPING) ;; *) continue ;; esac
+            for c in "$@"; do [ "$name" != "arc-$c" ] || busy=1; done
+        done < <(sv_states)
+        [ "$busy" = 1 ] || return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    warn "some of arc-$* did not stop within ${NATIVE_STOPWAIT:-30}s"
+    return 1
+}
+
+# sv_forget CODENAME...: their program configs dropped, and supervisord told (one reload).
+sv_forget() {
+    local c
+    for c in "$@"; do rm -f "$SV_PROGRAMS/arc-$c.conf"; done
+    sv_pid >/dev/null || return 0
+    sv_rpc supervisor.reloadConfig >/dev/null || return 0
+    for c in "$@"; do
+        sv_rpc supervisor.removeProcessGroup "$(sv_str "arc-$c")" >/dev/null 2>&1 || true
+    done
+}
+
 # sv_shutdown_if_idle: no program left running (or starting) -> stop supervisord
 # and wait until its process is gone.
 sv_shutdown_if_idle() {
