@@ -56,8 +56,12 @@ start() {
     native_load "$c"
     native_command
     [ ${#NATIVE_CMD[@]} -gt 0 ] || die "$c: $(relpath "$NATIVE_FILE") gives no command (native_command)"
-    if sv_program_write; then sv_update "$NATIVE_PROGRAM"; fi
-    read -r st pid <<<"$(sv_state "$NATIVE_PROGRAM")"
+    if sv_program_write; then
+        sv_update "$NATIVE_PROGRAM"
+        read -r st pid <<<"$(sv_state "$NATIVE_PROGRAM")"
+    else # as do_up saw it (one getAllProcessInfo for all)
+        st=${UP_STATE[$NATIVE_PROGRAM]:-ABSENT} pid=${UP_PID[$NATIVE_PROGRAM]:--}
+    fi
     case "$st" in
     RUNNING) say "$NATIVE_PROGRAM is already running (pid $pid)"; return 0 ;;
     # Failing and being retried: start afresh.
@@ -87,10 +91,12 @@ do_up() {
         return 0
     fi
     ensure_probes "${run[@]}"
+    local name pid
+    declare -gA UP_STATE=() UP_PID=()
+    while read -r name st pid; do UP_STATE[$name]=$st UP_PID[$name]=$pid; done < <(sv_states)
     for c in "${run[@]}"; do
         load_service "$c"
-        read -r st _ <<<"$(sv_state "arc-$c")"
-        running "$st" || ports_check "$c"
+        running "${UP_STATE[arc-$c]:-ABSENT}" || ports_check "$c"
     done
     for c in "${run[@]}"; do
         native_load "$c"

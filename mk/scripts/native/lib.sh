@@ -63,7 +63,8 @@ native_lock() {
         die "another native up/down/clean still holds $NATIVE_RUNDIR/native.lock"
 }
 
-is_root() { [ "$(id -u)" -eq 0 ]; }
+NATIVE_UID=$(id -u)
+is_root() { [ "$NATIVE_UID" -eq 0 ]; }
 
 # as_user USER CMD...: CMD as USER (empty: as we are).
 as_user() {
