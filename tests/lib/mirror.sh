@@ -85,7 +85,8 @@ storage:
 http:
   addr: 127.0.0.1:$MIRROR_PORT
 YAML
-    docker-registry serve "$conf" >"$TEST_TMP/registry.log" 2>&1 &
+    # Without the lock's descriptor: the registry must not hold the lock after this test.
+    docker-registry serve "$conf" >"$TEST_TMP/registry.log" 2>&1 {_mirror_lock}>&- &
     track_pid $!
     wait_port "$MIRROR_PORT" 20 $! || bail_out_log "docker-registry did not start" "$TEST_TMP/registry.log"
 
