@@ -11,7 +11,7 @@
 . "$(dirname "$0")/kit-lib.sh"
 for p in natsprobe pulsaradm pgcheck svcmeta; do need_probe "$p"; done
 need_cmd jq curl make
-
+# shellcheck disable=SC2119
 start_nats
 start_pulsar_standin SA
 start_pg
@@ -72,8 +72,8 @@ like "$OUT" "policy arc-system/events/retention: unchanged" "... the namespace p
 like "$OUT" "column arc.agents.created_at: unchanged" "... the SQL columns listed"
 
 note "--- changed by hand: exactly those items, the servers unchanged by the plan"
-js_req '$JS.API.STREAM.DELETE.CORE_LIFECYCLE'
-js_req '$JS.API.CONSUMER.DELETE.AGENT_JOBS.workers'
+js_req "\$JS.API.STREAM.DELETE.CORE_LIFECYCLE"
+js_req "\$JS.API.CONSUMER.DELETE.AGENT_JOBS.workers"
 sa DELETE /admin/v2/persistent/arc-system/events/agent-events/partitions
 sa POST /admin/v2/namespaces/arc-system/audit/retention '{"retentionTimeInMinutes":60,"retentionSizeInMB":10}'
 PG_DB=arc psql_pg "ALTER TABLE arc.memories DROP COLUMN content" >/dev/null

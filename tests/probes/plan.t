@@ -20,6 +20,7 @@ SCHEMA="$ARC_ROOT/services/sql/schema.json"
 unset NATS_URL NATS_TOKEN NATS_USER NATS_PASSWORD NATS_CREDS PULSAR_ADMIN_URL PULSAR_AUTH_TOKEN
 unset DATABASE_URL PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
 
+# shellcheck disable=SC2119
 start_nats
 start_pulsar_standin SA
 start_pg
@@ -74,10 +75,10 @@ is "$RC $(jq -r '[.pending, (.streams | length), (.consumers | length), .consume
     $'0 0\t3\t1\tunchanged' "--json: pending, streams and consumers with their plan"
 
 before=$(nats_state)
-info=$(js_req '$JS.API.STREAM.INFO.AGENT_EVENTS')
-js_req '$JS.API.STREAM.UPDATE.AGENT_EVENTS' "$(jq -c '.config | .max_age = 3600000000000' <<<"$info")" >/dev/null
-js_req '$JS.API.STREAM.DELETE.CORE_LIFECYCLE' >/dev/null
-js_req '$JS.API.CONSUMER.DELETE.AGENT_JOBS.workers' >/dev/null
+info=$(js_req "\$JS.API.STREAM.INFO.AGENT_EVENTS")
+js_req "\$JS.API.STREAM.UPDATE.AGENT_EVENTS" "$(jq -c '.config | .max_age = 3600000000000' <<<"$info")" >/dev/null
+js_req "\$JS.API.STREAM.DELETE.CORE_LIFECYCLE" >/dev/null
+js_req "\$JS.API.CONSUMER.DELETE.AGENT_JOBS.workers" >/dev/null
 edited=$(nats_state)
 isnt "$edited" "$before" "by hand: AGENT_EVENTS edited, CORE_LIFECYCLE and the consumer deleted"
 check_cmd "plan after the hand edits: 2" 2 "1 to create|2 to create" "${JS[@]}" streams apply --dry-run "$STREAMS"
