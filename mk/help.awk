@@ -2,7 +2,7 @@
 #   ##@ Section          starts a section
 #   target: deps ## Text  describes a target
 #   ##% name: ## Text     a per-service target <codename>-name (mk/services.mk; % = codename)
-#   ##@@ services        here, a section per service (-v svcs="codename|description|folder;...")
+#   ##@@ services        here, a section per service (-v svcs: codename US description US folder RS ...)
 # With -v section=NAME only the sections whose title starts with NAME
 # (case-insensitive) are shown.
 BEGIN {
@@ -19,9 +19,9 @@ BEGIN {
     next
 }
 /^##@@ services/ {
-    ns = split(svcs, svc, ";")
+    ns = split(svcs, svc, "\036")
     for (i = 1; i <= ns; i++) {
-        if (split(svc[i], f, "|") < 3) continue
+        if (split(svc[i], f, "\037") < 3) continue
         title = f[1] " — " f[2] " (" f[3] ")"
         if (want != "" && index(tolower(title), want) != 1) continue
         printf "\n%s%s%s\n", bold, title, reset

@@ -40,10 +40,12 @@ $(1)-help:
 endef
 $(foreach c,$(SERVICE_CODENAMES),$(eval $(call service_rules,$(c))))
 
-# For `make help`: "codename|description|folder" of each service, ";"-separated.
-SERVICE_HELP = $(shell awk -v root='$(ROOT)/' 'FNR == 1 { if (c != "") printf "%s|%s|%s;", c, d, f; c = ""; d = ""; f = FILENAME; sub(root, "", f); sub("/service.yaml$$", "", f) } \
+# For `make help`: "codename<US>description<US>folder" of each service, <RS>-separated
+# (the ASCII unit and record separators: a description may hold any printable text).
+SERVICE_HELP = $(shell awk -v root='$(ROOT)/' 'function out() { if (c != "" && k == "service") printf "%s\037%s\037%s\036", c, d, f } \
+	FNR == 1 { out(); c = ""; d = ""; k = ""; f = FILENAME; sub(root, "", f); sub("/service.yaml$$", "", f) } \
 	/^codename:/ { c = $$2 } /^description:/ { d = $$0; sub(/^description:[[:space:]]*/, "", d) } \
-	/^kind:/ { if ($$2 != "service") c = "" } END { if (c != "") printf "%s|%s|%s;", c, d, f }' \
+	/^kind:/ { k = $$2 } END { out() }' \
 	$(sort $(wildcard $(ROOT)/services/*/service.yaml)))
 
 ##@@ services

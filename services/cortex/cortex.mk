@@ -6,7 +6,7 @@
 # BOOTSTRAP_BACKOFF_BASE (2), BOOTSTRAP_BACKOFF_CAP (30), BOOTSTRAP_BREAKER_THRESHOLD
 # (3), BOOTSTRAP_BREAKER_OPEN (30), BOOTSTRAP_RESULT (build/bootstrap/result.json).
 
-##@ cortex — bootstrap: provision and verify the platform (services/cortex)
+##@ Bootstrap — cortex bootstrap: provision and verify the platform (services/cortex)
 
 CORTEX := $(ROOT)/services/cortex/cortex.sh
 export BOOTSTRAP_TIMEOUT BOOTSTRAP_BACKOFF_BASE BOOTSTRAP_BACKOFF_CAP
