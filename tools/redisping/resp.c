@@ -72,8 +72,14 @@ int rp_reader_too_large(const redisReader *r, size_t max_bytes, long long max_el
         [REDIS_REPLY_STRING] = '$', [REDIS_REPLY_ARRAY] = '*', [REDIS_REPLY_INTEGER] = ':',
         [REDIS_REPLY_STATUS] = '+', [REDIS_REPLY_ERROR] = '-'};
     char pending = 0;
-    if (r->ridx >= 0 && r->rstack[r->ridx].type > 0 &&
-        (size_t)r->rstack[r->ridx].type < sizeof types)
-        pending = types[r->rstack[r->ridx].type];
+    /* hiredis 1.x keeps its read tasks in a growing array of pointers (task),
+     * 0.14 (Debian 12) in a fixed one (rstack): the probes are built on both. */
+#if HIREDIS_MAJOR >= 1
+    const redisReadTask *t = r->ridx >= 0 ? r->task[r->ridx] : NULL;
+#else
+    const redisReadTask *t = r->ridx >= 0 ? &r->rstack[r->ridx] : NULL;
+#endif
+    if (t && t->type > 0 && (size_t)t->type < sizeof types)
+        pending = types[t->type];
     return rp_resp_check(pending, r->buf + r->pos, r->len - r->pos, max_bytes, max_elems);
 }
