@@ -4,6 +4,8 @@
 # to docs/benchmarks.md (BENCH_OUT to change). BENCH_RUNS sets the runs per
 # command (default 200). Pulsar is measured against the admin-REST STAND-IN
 # (tests/standin/pulsar), not Apache Pulsar: it cannot be installed here.
+# bench/kit.sh adds the kit's own commands on the native runtime (BENCH_KIT_RUNS,
+# default 9; BENCH_KIT=0 leaves them out).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +56,15 @@ pair() {
     log "$title ($runs runs each, alternating)"
     python3 "$measure" --runs "$runs" "$@" | sed "s/^{/{\"pair\": \"$title\", /" >>"$rows"
 }
+
+# ---- the kit's own commands, natively (bench/kit.sh), before our servers start ----
+kit="$TEST_TMP/kit.md"
+if [ "${BENCH_KIT:-1}" = 1 ]; then
+    log "kit commands on the native runtime (bench/kit.sh; BENCH_KIT=0 skips)"
+    "$root/bench/kit.sh" >"$kit"
+else
+    : >"$kit"
+fi
 
 # ---- servers --------------------------------------------------------------------
 start_redis --appendonly no
@@ -205,6 +216,10 @@ PY
     echo "Targets (reported, never asserted in tests): each probe at most a quarter of its peer's"
     echo "instructions and no slower in median wall time; a re-apply of 1000 streams under 1 s;"
     echo "provisioning requests growing linearly with the items, one connection per run."
+    if [ -s "$kit" ]; then
+        echo
+        cat "$kit"
+    fi
 } >"$report"
 mkdir -p "$(dirname "$out")"
 cp "$report" "$out"
