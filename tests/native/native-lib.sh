@@ -32,13 +32,14 @@ native_setup() {
     # Not the default: the tests look for it where it must never be.
     export ARC_ORACLE_PASSWORD=Native-pw-9f3k2
     export ARC_FLASH_PORT ARC_FLASH_MONITOR_PORT ARC_SONIC_PORT ARC_ORACLE_PORT \
-        ARC_STRANGE_PORT ARC_STRANGE_ADMIN_PORT
+        ARC_STRANGE_PORT ARC_STRANGE_ADMIN_PORT ARC_CORTEX_PORT
     ARC_FLASH_PORT=$(free_port)
     ARC_FLASH_MONITOR_PORT=$(free_port)
     ARC_SONIC_PORT=$(free_port)
     ARC_ORACLE_PORT=$(free_port)
     ARC_STRANGE_PORT=$(free_port)
     ARC_STRANGE_ADMIN_PORT=$(free_port)
+    ARC_CORTEX_PORT=$(free_port)
     on_exit native_teardown
 }
 
