@@ -41,7 +41,7 @@ for c in "${SERVICES[@]}"; do
     e2e_inspect "$c"
 done
 like "$up_out" "PHASE +STATUS +ATTEMPTS" "make up prints the bootstrap's table"
-like "$up_out" "bootstrap: all phases ok" "... and every bootstrap phase is ok"
+like "$up_out" "cortex: all phases ok" "... and every bootstrap phase is ok"
 like "$up_out" "SERVICE +CONTAINER +STATE" "make up ends with the status table"
 unlike "$up_all" "$ARC_ORACLE_PASSWORD" "the database password appears nowhere in make up's output"
 check_cmd "the init SQL ran on the first start: extension vector exists" 0 '^[0-9]' \
