@@ -16,7 +16,7 @@ PROBES := $(sort $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c)))
 # Each probe names its pkg-config packages in tools/<probe>/probe.mk (PC_<probe> := ...).
 -include $(wildcard tools/*/probe.mk)
 
-ARC_VERSION ?= $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+ARC_VERSION ?= $(strip $(file <$(ROOT)/VERSION))
 # -gdwarf-4: valgrind 3.19 cannot read the DWARF 5 that clang 14 writes by default
 CORE_SRC := $(sort $(wildcard tools/core/*.c))
 TOOLS_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow \

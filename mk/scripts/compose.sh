@@ -6,8 +6,10 @@
 #   compose.sh --all       every compose command present, one a line
 #   compose.sh ARGS...     run it, e.g. compose.sh -f services/cache/docker-compose.yml config
 set -euo pipefail
+_here=${BASH_SOURCE[0]%/*}
+[ "$_here" != "${BASH_SOURCE[0]}" ] || _here=. # (no dirname process: this runs on every command)
 # shellcheck source=SCRIPTDIR/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$_here/lib.sh"
 
 case "${1:-}" in
 --all) compose_all ;;

@@ -10,8 +10,10 @@
 # check, default 5), ARC_HEALTH_WAIT (retry up to that many seconds, default 0), and
 # each service's port variables (e.g. ARC_SONIC_PORT), also read from its .env.
 set -euo pipefail
+_here=${BASH_SOURCE[0]%/*}
+[ "$_here" != "${BASH_SOURCE[0]}" ] || _here=. # (no dirname process: this runs on every command)
 # shellcheck source=SCRIPTDIR/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$_here/lib.sh"
 
 [ $# -ge 1 ] || die "usage: health.sh CODENAME..."
 

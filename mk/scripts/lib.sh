@@ -12,7 +12,7 @@ export ARC_ROOT ARC_BIN
 
 # The kit's version names the probes image tag the compose files default to.
 if [ -z "${ARC_VERSION:-}" ] && [ -r "$ARC_ROOT/VERSION" ]; then
-    ARC_VERSION=$(tr -d ' \n' <"$ARC_ROOT/VERSION")
+    read -r ARC_VERSION <"$ARC_ROOT/VERSION"
     export ARC_VERSION
 fi
 

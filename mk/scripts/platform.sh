@@ -10,8 +10,10 @@
 # Services go through svc.sh (and so the runtime, and the services' hooks); one-shots
 # (kind: oneshot) run last: the command their service.yaml names (run:).
 set -euo pipefail
+_here=${BASH_SOURCE[0]%/*}
+[ "$_here" != "${BASH_SOURCE[0]}" ] || _here=. # (no dirname process: this runs on every command)
 # shellcheck source=SCRIPTDIR/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$_here/lib.sh"
 cd "$ARC_ROOT"
 
 # members KIND: the profile's codenames of that kind into MEMBERS (exits on error).

@@ -10,8 +10,10 @@
 #   FOLLOW, LOGS_TAIL  logs: follow (default on a terminal) and how many lines (100)
 #   ARC_SHELL          shell: the command run in the container (default sh)
 set -euo pipefail
+_here=${BASH_SOURCE[0]%/*}
+[ "$_here" != "${BASH_SOURCE[0]}" ] || _here=. # (no dirname process: this runs on every command)
 # shellcheck source=SCRIPTDIR/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$_here/lib.sh"
 
 # dc CODENAME: DC=(compose command for that service's project).
 dc() {

@@ -16,7 +16,8 @@
 #   FOLLOW, LOGS_TAIL  logs: follow (default on a terminal) and how many lines (100)
 #   ARC_SHELL          shell: the command to run instead of the service's client
 set -euo pipefail
-here=$(dirname "${BASH_SOURCE[0]}")
+here=${BASH_SOURCE[0]%/*}
+[ "$here" != "${BASH_SOURCE[0]}" ] || here=. # (no dirname process: this runs on every command)
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$here/lib.sh"
 # shellcheck source=SCRIPTDIR/native/lib.sh

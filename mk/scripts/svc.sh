@@ -28,8 +28,10 @@
 #   ps     CODENAME...  what runs, as the runtime's own tool shows it
 #   shell  CODENAME     an interactive shell inside the service
 set -euo pipefail
+_here=${BASH_SOURCE[0]%/*}
+[ "$_here" != "${BASH_SOURCE[0]}" ] || _here=. # (no dirname process: this runs on every command)
 # shellcheck source=SCRIPTDIR/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$_here/lib.sh"
 
 usage() { die "usage: svc.sh build|up|down|clean|logs|status|ps|shell|health CODENAME..."; }
 

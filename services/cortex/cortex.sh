@@ -15,8 +15,10 @@
 # PULSAR_HOME) the pulsar phase is skipped and the result says why. Then runs
 # `cortex bootstrap` (tools/cortex): the phases in-process, no server needed.
 set -euo pipefail
+_here=${BASH_SOURCE[0]%/*}
+[ "$_here" != "${BASH_SOURCE[0]}" ] || _here=.
 # shellcheck source=SCRIPTDIR/../../mk/scripts/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../../mk/scripts/lib.sh"
+. "$_here/../../mk/scripts/lib.sh"
 
 # url_of CODENAME PORTNAME: the URL service.yaml gives that port.
 url_of() (
