@@ -36,6 +36,8 @@ set -euo pipefail
 E2E_DONE=0
 _e2e_exit() {
     local rc=$?
+    # No errexit here: `(exit "$rc")` below would end the handler before the cleanup.
+    set +e
     if [ "$rc" -ne 0 ] && [ "$E2E_DONE" = 0 ] && command -v docker >/dev/null 2>&1; then
         e2e_dump
     fi
