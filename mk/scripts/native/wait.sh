@@ -23,7 +23,9 @@ probe_once() {
 check_program() {
     local c=$1 st pid
     read -r st pid <<<"$(sv_state "arc-$c")"
-    if [ "$st" = RUNNING ] && probe_once "$c"; then
+    # STARTING: supervisor waits startsecs (1 s) before it says RUNNING; a probe that
+    # passes already is the better word (a crash later is supervisor's to restart).
+    if { [ "$st" = RUNNING ] || [ "$st" = STARTING ]; } && probe_once "$c"; then
         wait_say "arc-$c is healthy (${2}s, pid $pid)"
         return 0
     fi
