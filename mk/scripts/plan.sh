@@ -44,7 +44,7 @@ env_of() (
 )
 # strange's state as the runtime reports it ("not started: ..." natively without Pulsar).
 strange_state() {
-    "$SCRIPTS/svc.sh" status strange 2>/dev/null | awk -F'\t' '$1 == "strange" { print $3; exit }' || true
+    ARC_STATUS_PROBE=0 "$SCRIPTS/svc.sh" status strange 2>/dev/null | awk -F'\t' '$1 == "strange" { print $3; exit }' || true
 }
 
 for p in natsprobe pulsaradm pgcheck; do

@@ -14,6 +14,8 @@
 #                      its reason and skipped; without it, asking for it fails (exit 1)
 #   ARC_UP_TIMEOUT     seconds `up` waits for healthy (default: service.yaml up_timeout)
 #   FOLLOW, LOGS_TAIL  logs: follow (default on a terminal) and how many lines (100)
+#   ARC_STATUS_PROBE=0 status: the states only, without probing (for callers that need
+#                      only "running" or "not started")
 #   ARC_SHELL          shell: the command to run instead of the service's client
 set -euo pipefail
 here=${BASH_SOURCE[0]%/*}
