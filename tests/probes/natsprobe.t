@@ -168,7 +168,7 @@ note "--- conflicts: 1 naming both streams, nothing applied"
 names=$(stream_names) writes_before=$(writes)
 check_cmd "overlap between two declared streams" 1 "ORDERS_BY_REGION.*ORDERS_EU.*nothing applied" \
     "${JS[@]}" streams apply "$FIX/overlap-declared.json"
-check_cmd "overlap with an existing stream" 1 "CORE_AUDIT .*core\.audit\.>.*CORE_LIFECYCLE .*core\.>" \
+check_cmd "overlap with an existing stream" 1 "CORE_AUDIT .*core\.lifecycle\.audit\.>.*CORE_LIFECYCLE .*core\.lifecycle\.>" \
     "${JS[@]}" streams apply "$FIX/overlap-existing.json"
 jq '(.streams[] | select(.name == "AGENT_JOBS") | .storage) = "memory"' "$STREAMS" >"$TEST_TMP/memory.json"
 check_cmd "storage cannot change in place: named, not a server error" 1 \

@@ -28,6 +28,9 @@ static const char usage[] =
     "                        declares; a second run reports every item unchanged and\n"
     "                        writes nothing; a change the server cannot make in place\n"
     "                        is a conflict (never a delete and recreate)\n"
+    "  publish SUBJECT       publish one lifecycle event with JetStream and check the\n"
+    "                        ack (no stream stores SUBJECT: exit 1); the envelope is\n"
+    "                        read from stdin, or built with --type (docs/events.md)\n"
     "\n"
     "Options:\n"
     "  -s, --server URL      nats://[user:pass@|token@]host:port (default: $NATS_URL,\n"
@@ -41,6 +44,10 @@ static const char usage[] =
     "  -n, --dry-run         with 'streams apply': the plan, one line per stream and\n"
     "                        consumer (create, update, unchanged, conflict); changes\n"
     "                        nothing; exit 0 in sync, 2 changes pending, 1 error\n"
+    "      --type TYPE       publish: build the envelope, e.g. arc.lifecycle.started\n"
+    "      --source SRC      publish: its source (default arc-kit)\n"
+    "      --about NAME      publish: its subject, the service's codename\n"
+    "      --data JSON       publish: its data (default {})\n"
     "\n"
     "Environment:\n"
     "  NATS_URL                    server when --server is absent\n"
@@ -50,7 +57,8 @@ static const char usage[] =
     "Secrets never appear in the output.\n"
     "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
-enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE, OPT_CREDS };
+enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE, OPT_CREDS, OPT_TYPE, OPT_SOURCE,
+       OPT_ABOUT, OPT_DATA };
 
 static const struct option longopts[] = {
     {"server", required_argument, NULL, 's'},
@@ -59,6 +67,10 @@ static const struct option longopts[] = {
     {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
     {"creds", required_argument, NULL, OPT_CREDS},
     {"dry-run", no_argument, NULL, 'n'},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"source", required_argument, NULL, OPT_SOURCE},
+    {"about", required_argument, NULL, OPT_ABOUT},
+    {"data", required_argument, NULL, OPT_DATA},
     ARC_COMMON_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
@@ -93,12 +105,19 @@ static void parse_command(np_options *o, int argc, char *argv[])
         o->cmd = NP_STREAM_INFO;
         o->stream = w3;
         used = 3;
+    } else if (strcmp(w1, "publish") == 0) {
+        if (!w2 || !np_subject_valid(w2) || strpbrk(w2, "*>"))
+            arc_usage_error(&o->common, "'publish' needs a SUBJECT without wildcards%s%s",
+                            w2 ? ": not " : "", w2 ? w2 : "");
+        o->cmd = NP_PUBLISH;
+        o->subject = w2;
+        used = 2;
     } else if (strcmp(w1, "streams") == 0 || strcmp(w1, "stream") == 0) {
         arc_usage_error(&o->common, "'%s' needs a subcommand: streams ls, streams apply FILE, "
                         "stream info NAME", w1);
     } else {
         arc_usage_error(&o->common, "unknown command '%s' (ping, health, jetstream, streams ls, "
-                        "streams apply, stream info)", w1);
+                        "streams apply, stream info, publish)", w1);
     }
     if (optind + used < argc)
         arc_usage_error(&o->common, "unexpected argument '%s'", argv[optind + used]);
@@ -118,6 +137,10 @@ static void parse_args(np_options *o, int argc, char *argv[])
         case OPT_TOKEN_FILE: o->token_file = optarg; break;
         case OPT_CREDS: o->creds = optarg; break;
         case 'n': o->dry_run = true; break;
+        case OPT_TYPE: o->ev_type = optarg; break;
+        case OPT_SOURCE: o->ev_source = optarg; break;
+        case OPT_ABOUT: o->ev_about = optarg; break;
+        case OPT_DATA: o->ev_data = optarg; break;
         default: arc_common_opt(&o->common, opt, optarg, argv);
         }
     }
@@ -130,6 +153,7 @@ static const char *check_name(np_command cmd)
         [NP_PING] = "ping",           [NP_HEALTH] = "health",
         [NP_JETSTREAM] = "jetstream", [NP_STREAMS_LS] = "streams ls",
         [NP_STREAMS_APPLY] = "streams apply", [NP_STREAM_INFO] = "stream info",
+        [NP_PUBLISH] = "publish",
     };
     return names[cmd];
 }
@@ -140,6 +164,7 @@ static arc_attempt_fn attempt_of(np_command cmd)
         [NP_PING] = np_ping,           [NP_HEALTH] = np_health,
         [NP_JETSTREAM] = np_jetstream, [NP_STREAMS_LS] = np_streams_ls,
         [NP_STREAMS_APPLY] = np_streams_apply, [NP_STREAM_INFO] = np_stream_info,
+        [NP_PUBLISH] = np_publish,
     };
     return fns[cmd];
 }
@@ -184,6 +209,35 @@ static int check_file(const np_options *o, const np_target *t, np_streamfile *sf
     return arc_report(&o->common, &r);
 }
 
+/* publish: the envelope from the flags, else from stdin (bounded), checked
+ * before connecting. Returns -1 when it is fine. */
+static int read_event(np_options *o, const np_target *t, arc_buf *ev)
+{
+    char err[512];
+    if (o->ev_type) {
+        np_event e = {o->ev_source ? o->ev_source : "arc-kit", o->ev_type,
+                      o->ev_about ? o->ev_about : "", o->ev_data};
+        np_event_build(&e, ev);
+    } else if (o->ev_source || o->ev_about || o->ev_data) {
+        arc_usage_error(&o->common, "--source, --about and --data need --type");
+    } else {
+        char chunk[4096];
+        size_t n;
+        while (ev->len <= NP_EVENT_MAX && (n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+            arc_buf_add(ev, chunk, n);
+        if (ev->len > NP_EVENT_MAX)
+            return arc_input_error(&o->common, ARC_EXIT_DATAERR,
+                                   "stdin: the event is over %u bytes", NP_EVENT_MAX);
+    }
+    int rc = ev->oom ? arc_errf(err, sizeof err, "out of memory"), ARC_EXIT_FAIL
+                     : np_event_check(arc_buf_str(ev), ev->len, err, sizeof err);
+    if (rc != 0)
+        return arc_input_error(&o->common, rc, "%s: %s", o->ev_type ? "--data" : "stdin", err);
+    o->payload = arc_buf_str(ev);
+    (void)t;
+    return -1;
+}
+
 int main(int argc, char *argv[])
 {
     static np_options opts; /* zeroed; filled once from argv */
@@ -195,7 +249,11 @@ int main(int argc, char *argv[])
         arc_usage_error(&opts.common, "%s", err);
 
     np_streamfile sf = {NULL, 0};
-    int rc = opts.cmd == NP_STREAMS_APPLY ? check_file(&opts, &target, &sf) : -1;
+    arc_buf ev;
+    arc_buf_init(&ev);
+    int rc = opts.cmd == NP_STREAMS_APPLY ? check_file(&opts, &target, &sf)
+             : opts.cmd == NP_PUBLISH     ? read_event(&opts, &target, &ev)
+                                          : -1;
     if (rc < 0) {
         /* libcurl (and OpenSSL with it) only where HTTP is spoken: the monitoring port. */
         bool http = opts.cmd == NP_HEALTH;
@@ -206,6 +264,7 @@ int main(int argc, char *argv[])
             np_http_cleanup();
     }
     np_streamfile_free(&sf);
+    arc_buf_free(&ev);
     arc_wipe(&target, sizeof target);
     nats_CloseAndWait(2000); /* nats.c's threads and memory, for a clean valgrind */
     return rc;

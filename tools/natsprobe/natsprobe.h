@@ -16,7 +16,8 @@ typedef enum {
     NP_JETSTREAM,
     NP_STREAMS_LS,
     NP_STREAMS_APPLY,
-    NP_STREAM_INFO
+    NP_STREAM_INFO,
+    NP_PUBLISH
 } np_command;
 
 typedef struct {
@@ -31,6 +32,9 @@ typedef struct {
     const char *file;       /* streams apply FILE */
     const char *stream;     /* stream info NAME */
     bool dry_run;
+    const char *subject;    /* publish SUBJECT */
+    const char *payload;    /* publish: the envelope (stdin, or built from the flags) */
+    const char *ev_type, *ev_source, *ev_about, *ev_data; /* --type --source --about --data */
 } np_options;
 
 /* Where to connect and as whom; secrets stay here and are wiped at exit. */
@@ -338,5 +342,34 @@ typedef struct {
  * 1 failed, 64 bad URL or credentials, 65 bad file. */
 int np_once(np_command cmd, const char *server, const char *file, const arc_deadline *dl,
             np_once_result *out, char *why, size_t n);
+
+/* ---- lifecycle events (publish.c) ------------------------------------------------------ */
+#define NP_EVENT_MAX (256u << 10) /* CORE_LIFECYCLE's max_msg_size */
+
+typedef struct {
+    const char *source;  /* "arc-kit", "arc-cortex" */
+    const char *type;    /* "arc.lifecycle.started" */
+    const char *about;   /* CloudEvents "subject": the codename */
+    const char *data;    /* a JSON value, NULL: {} */
+} np_event;
+
+typedef struct {
+    char stream[64];
+    uint64_t seq;
+    bool duplicate;
+} np_pub_ack;
+
+/* The envelope (CloudEvents field names; a fresh id and time) into out. */
+void np_event_build(const np_event *e, arc_buf *out);
+/* 0, or ARC_EXIT_DATAERR with err: not an object naming specversion, id, source, type. */
+int np_event_check(const char *payload, size_t len, char *err, size_t errlen);
+/* nbytes random bytes as 2*nbytes hex digits (out holds 2*nbytes+1). */
+void np_random_hex(char *out, size_t nbytes);
+/* publish: an arc_attempt_fn; JetStream publish of opts->payload on opts->subject. */
+int np_publish(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
+/* The same, for cortex: connect, publish, check the ack, within dl. 0 ok, 1 failed
+ * (no stream, no ack, unreachable), 64 bad URL. */
+int np_publish_once(const char *server, const char *subject, const char *payload,
+                    const arc_deadline *dl, np_pub_ack *ack, char *why, size_t n);
 
 #endif /* NATSPROBE_H */
