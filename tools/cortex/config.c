@@ -4,6 +4,7 @@
 #include "cortex.h"
 
 #include <string.h>
+#include <strings.h>
 
 typedef struct {
     const char *name; /* in messages */
@@ -114,11 +115,36 @@ static int load_server(cx_config *c, const cx_flags *f, char *err, size_t errlen
     return 0;
 }
 
+/* ARC_CORTEX_EVENT_TIMEOUT; the standard OTEL_* variables. */
+static int load_telemetry(cx_config *c, char *err, size_t errlen)
+{
+    const char *et = arc_env("ARC_CORTEX_EVENT_TIMEOUT");
+    const char *ep = arc_env("OTEL_EXPORTER_OTLP_ENDPOINT");
+    const char *sn = arc_env("OTEL_SERVICE_NAME");
+    const char *off = arc_env("OTEL_SDK_DISABLED");
+    c->event_timeout = 2;
+    if (et && (parse_num(et, &c->event_timeout) != 0 || c->event_timeout <= 0))
+        return arc_errf(err, errlen, "ARC_CORTEX_EVENT_TIMEOUT must be a number of seconds, "
+                        "got '%s'", et);
+    c->otel_disabled = off && strcasecmp(off, "true") == 0;
+    if (arc_strlcpy(c->otlp_endpoint, ep && *ep ? ep : "http://127.0.0.1:4318",
+                    sizeof c->otlp_endpoint) != 0 ||
+        arc_strlcpy(c->service_name, sn && *sn ? sn : "arc-cortex", sizeof c->service_name) != 0)
+        return arc_errf(err, errlen, "OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_SERVICE_NAME too long");
+    size_t l = strlen(c->otlp_endpoint);
+    while (l > 0 && c->otlp_endpoint[l - 1] == '/')
+        c->otlp_endpoint[--l] = '\0';
+    c->resource_attrs = arc_env("OTEL_RESOURCE_ATTRIBUTES");
+    return 0;
+}
+
 int cx_config_load(cx_config *c, const cx_flags *f, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     if (load_nums(c, f, err, errlen) != 0 || load_paths(c, f, err, errlen) != 0 ||
         load_server(c, f, err, errlen) != 0)
+        return -1;
+    if (load_telemetry(c, err, errlen) != 0)
         return -1;
     c->skip = arc_env("BOOTSTRAP_SKIP");
     c->database_url = arc_env("DATABASE_URL");

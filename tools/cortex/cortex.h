@@ -11,7 +11,12 @@
  *   result.c     the table and the result JSON
  *   monitor.c    /health/deep: every dependency in parallel; the monitor thread
  *   server.c     the libmicrohttpd daemon, its limits, and the signals that stop it
- *   routes.c     the HTTP API: /health, /health/deep, /ready, POST /api/v1/bootstrap
+ *   routes.c     the HTTP API: /health, /health/deep, /ready, POST /api/v1/bootstrap, /metrics
+ *   outbox.c     one bounded queue and one thread for what is sent on the side
+ *   events.c     the lifecycle events (core.lifecycle.<codename>.<event>) through it
+ *   metrics.c    the counters and the Prometheus text of /metrics
+ *   otlp.c       OTLP/HTTP JSON: the POST (libcurl), W3C traceparent
+ *   trace.c      the spans of a bootstrap and of a deep-health round
  */
 #ifndef CORTEX_H
 #define CORTEX_H
@@ -55,6 +60,12 @@ typedef struct {
     double check_timeout; /* ARC_CORTEX_CHECK_TIMEOUT (3): one deep check */
     long max_conns;       /* ARC_CORTEX_MAX_CONNECTIONS (128) */
     long conn_timeout;    /* ARC_CORTEX_CONNECTION_TIMEOUT (10) seconds idle */
+    /* telemetry */
+    double event_timeout; /* ARC_CORTEX_EVENT_TIMEOUT (2): one event or one export */
+    char otlp_endpoint[512]; /* OTEL_EXPORTER_OTLP_ENDPOINT (http://127.0.0.1:4318) */
+    char service_name[128];  /* OTEL_SERVICE_NAME (arc-cortex) */
+    const char *resource_attrs; /* OTEL_RESOURCE_ATTRIBUTES: k=v,k=v */
+    bool otel_disabled;      /* OTEL_SDK_DISABLED=true */
 } cx_config;
 
 /* Flags a subcommand may set before cx_config_load; NULL: not given. */
@@ -145,8 +156,18 @@ int cx_result_write(const cx_bootstrap *b, const char *json, char *err, size_t e
 /* mkdir -p of path's directory. */
 int cx_mkdirs_for(const char *path);
 void cx_iso_now(char *out, size_t n);
+/* CLOCK_REALTIME in seconds. */
+double cx_unix_now(void);
 
 /* ---- deep health (monitor.c) ------------------------------------------------- */
+/* One round's verdicts, for the events and the metrics. */
+typedef struct {
+    bool known[CX_NPHASES], up[CX_NPHASES], skipped[CX_NPHASES];
+    double ms[CX_NPHASES];
+    char why[CX_NPHASES][256];
+    double start_unix, end_unix; /* wall clock, for the span */
+} cx_deep_round;
+
 typedef struct {
     bool checked;
     bool healthy;
@@ -165,7 +186,7 @@ typedef struct {
 } cx_monitor;
 
 /* Check every dependency in parallel now; the body into out, healthy or not. */
-bool cx_deep_check(const cx_config *c, arc_buf *out);
+bool cx_deep_check(const cx_config *c, arc_buf *out, cx_deep_round *round);
 int cx_monitor_start(cx_monitor *m, const cx_config *c);
 void cx_monitor_stop(cx_monitor *m);
 /* Store a fresh result as the last one. */
@@ -195,5 +216,31 @@ int cx_route(cx_server *s, struct MHD_Connection *conn, const char *method, cons
 
 /* ---- bootstrap command (main.c) ---------------------------------------------- */
 int cx_cmd_bootstrap(const cx_config *c, int nphases, char **phases);
+
+/* ---- on the side: outbox, events, metrics, traces ---------------------------------- */
+typedef enum { CX_OUT_EVENT, CX_OUT_OTLP } cx_out_kind;
+
+void cx_outbox_start(const cx_config *c);
+/* Queue payload (malloc'd; taken); false (dropped, counted) when full or stopped. */
+bool cx_outbox_push(cx_out_kind kind, const char *subject, char *payload);
+/* Drain within flush seconds, then stop. */
+void cx_outbox_stop(double flush);
+
+void cx_event(const char *codename, const char *event, const char *data);
+void cx_event_bootstrap(const cx_bootstrap *b, double seconds);
+/* After a bootstrap (not interrupted): metrics, event, trace. */
+void cx_bootstrap_done(const cx_bootstrap *b, double seconds);
+void cx_event_health(const cx_deep_round *prev, const cx_deep_round *now);
+
+void cx_metric_event(bool ok);
+void cx_metric_drop(cx_out_kind kind);
+void cx_metric_export(bool ok);
+void cx_metric_bootstrap(const cx_bootstrap *b, double seconds);
+void cx_metric_deep(const cx_deep_round *r);
+void cx_metrics_text(arc_buf *out);
+
+/* POST an OTLP JSON body to the traces endpoint within timeout (outbox thread). */
+void cx_otlp_send(const char *body, double timeout);
+void cx_otlp_configure(const cx_config *c);
 
 #endif /* CORTEX_H */

@@ -174,7 +174,9 @@ int cx_cmd_bootstrap(const cx_config *c, int nphases, char **phases)
     printf(" (timeout %gs each, backoff %gs..%gs, breaker %g failures -> %gs)\n", c->timeout,
            c->base, c->cap, c->threshold, c->open);
     fflush(stdout);
+    double t0 = arc_now();
     cx_bootstrap_run(&b);
+    cx_bootstrap_done(&b, arc_now() - t0);
     if (b.interrupted) {
         fprintf(stderr, "%s: interrupted\n", CX_PROG);
         cx_lock_release(c, &lock);
@@ -235,7 +237,10 @@ int main(int argc, char **argv)
         rc = cx_server_main(&c);
     } else {
         catch_signals();
+        cx_otlp_configure(&c);
+        cx_outbox_start(&c);
         rc = cx_cmd_bootstrap(&c, argc - first - 1, argv + first + 1);
+        cx_outbox_stop(2 * c.event_timeout); /* the events and the trace of this bootstrap */
     }
     nats_CloseAndWait(2000);
     curl_global_cleanup();

@@ -47,8 +47,24 @@ static void dep_json(const dep_job *j, arc_buf *out)
     arc_buf_puts(out, "}");
 }
 
-bool cx_deep_check(const cx_config *c, arc_buf *out)
+/* The round's verdicts, for the events and the metrics. */
+static void fill_round(const dep_job *jobs, cx_deep_round *r)
 {
+    for (int i = 0; i < CX_NPHASES; i++) {
+        r->known[i] = true;
+        r->skipped[i] = jobs[i].skipped;
+        r->up[i] = !jobs[i].skipped && jobs[i].a.rc == 0;
+        r->ms[i] = jobs[i].ms;
+        arc_strlcpy(r->why[i], jobs[i].a.rc == 0 ? "" : jobs[i].a.why, sizeof r->why[i]);
+    }
+}
+
+bool cx_deep_check(const cx_config *c, arc_buf *out, cx_deep_round *round)
+{
+    cx_deep_round own;
+    cx_deep_round *r = round ? round : &own;
+    memset(r, 0, sizeof *r);
+    r->start_unix = cx_unix_now();
     dep_job jobs[CX_NPHASES];
     pthread_t th[CX_NPHASES];
     bool started[CX_NPHASES];
@@ -83,6 +99,9 @@ bool cx_deep_check(const cx_config *c, arc_buf *out)
     }
     arc_buf_puts(out, "]}\n");
     arc_buf_free(&bad);
+    r->end_unix = cx_unix_now();
+    fill_round(jobs, r);
+    cx_metric_deep(r);
     return healthy;
 }
 
@@ -111,14 +130,18 @@ bool cx_monitor_last(cx_monitor *m, bool *healthy, arc_buf *out)
 static void *monitor_loop(void *arg)
 {
     cx_monitor *m = arg;
+    cx_deep_round prev, now;
+    memset(&prev, 0, sizeof prev);
     arc_buf json;
     arc_buf_init(&json);
     pthread_mutex_lock(&m->mu);
     while (!m->stopping) {
         pthread_mutex_unlock(&m->mu);
         arc_buf_reset(&json);
-        bool healthy = cx_deep_check(m->cfg, &json);
+        bool healthy = cx_deep_check(m->cfg, &json, &now);
         cx_monitor_store(m, healthy, arc_buf_str(&json));
+        cx_event_health(&prev, &now);
+        prev = now;
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         double s = (double)until.tv_sec + until.tv_nsec / 1e9 + m->cfg->interval;

@@ -20,6 +20,13 @@ void cx_iso_now(char *out, size_t n)
         arc_strlcpy(out, "", n);
 }
 
+double cx_unix_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static const char *status_of(const cx_phase_run *ph)
 {
     return ph->skipped ? "skipped" : ph->ok ? "ok" : "failed";

@@ -68,10 +68,22 @@ static int get_deep(cx_server *s, struct MHD_Connection *conn)
     bool healthy = false;
     const char *cached = query(conn, "cached");
     if (!(cached && strcmp(cached, "1") == 0 && cx_monitor_last(&s->monitor, &healthy, &b))) {
-        healthy = cx_deep_check(s->cfg, &b);
+        healthy = cx_deep_check(s->cfg, &b, NULL);
         cx_monitor_store(&s->monitor, healthy, arc_buf_str(&b));
     }
     int rc = json(conn, healthy ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, arc_buf_str(&b));
+    arc_buf_free(&b);
+    return rc;
+}
+
+static int get_metrics(cx_server *s, struct MHD_Connection *conn)
+{
+    (void)s;
+    arc_buf b;
+    arc_buf_init(&b);
+    cx_metrics_text(&b);
+    int rc = reply(conn, MHD_HTTP_OK, arc_buf_str(&b), "text/plain; version=0.0.4; charset=utf-8",
+                   NULL);
     arc_buf_free(&b);
     return rc;
 }
@@ -217,7 +229,9 @@ static int post_bootstrap(cx_server *s, struct MHD_Connection *conn, const char 
     int rc = claim(s, conn, &b, &lock);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
+    double t0 = arc_now();
     cx_bootstrap_run(&b);
+    cx_bootstrap_done(&b, arc_now() - t0);
     arc_buf out;
     arc_buf_init(&out);
     cx_result_json(&b, &out);
@@ -260,6 +274,7 @@ static const route routes[] = {
     {"/health", "GET", get_health},
     {"/health/deep", "GET", get_deep},
     {"/ready", "GET", get_ready},
+    {"/metrics", "GET", get_metrics},
     {"/api/v1/bootstrap", "POST", NULL},
 };
 

@@ -111,9 +111,13 @@ int cx_server_main(const cx_config *c)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    cx_otlp_configure(c);
+    cx_outbox_start(c);
     struct MHD_Daemon *d = start(&s, c);
-    if (!d)
+    if (!d) {
+        cx_outbox_stop(0);
         return ARC_EXIT_FAIL;
+    }
     if (cx_monitor_start(&s.monitor, c) != 0)
         fprintf(stderr, "%s: cannot start the monitor thread\n", CX_PROG);
     printf("%s: listening on http://%s:%ld (monitor every %gs)\n", CX_PROG, c->addr, c->port,
@@ -126,6 +130,7 @@ int cx_server_main(const cx_config *c)
     fflush(stdout);
     MHD_stop_daemon(d);
     cx_monitor_stop(&s.monitor);
+    cx_outbox_stop(c->event_timeout);
     pthread_mutex_destroy(&s.mu);
     return ARC_EXIT_OK;
 }
