@@ -8,7 +8,8 @@
 #   clean    asks first (refuses without a terminal unless YES=1), then the runtime
 #   build up down logs status ps shell
 #            handed to the runtime: mk/scripts/runtime-<runtime>.sh ACTION CODENAME...;
-#            after `up` and before `down`/`clean`, each service's hooks (service.yaml)
+#            after `up` and before `down`/`clean`, each service's hooks (service.yaml),
+#            and the lifecycle events started / stopping / stopped (events.sh)
 #            where <runtime> comes from ARC_RUNTIME=auto|docker|native (auto: docker
 #            when a Docker engine answers, else native).
 #
@@ -101,14 +102,19 @@ hooks() {
 }
 
 runtime=$(runtime_script)
+# The lifecycle events (docs/events.md) go to the running flash; events.sh never fails.
 case "$action" in
 up)
     "$runtime" up "$@"
-    hooks after_up "$@" ;;
+    hooks after_up "$@"
+    "$SCRIPTS/events.sh" started "$@" ;;
 down | clean)
     rev=()
     for c in "$@"; do rev=("$c" "${rev[@]+"${rev[@]}"}"); done
     hooks before_down "${rev[@]}"
-    exec "$runtime" "$action" "$@" ;;
+    "$SCRIPTS/events.sh" stopping "${rev[@]}"
+    "$runtime" "$action" "$@"
+    # Once flash itself is stopped there is nowhere to publish to: then no `stopped`.
+    [[ " $* " == *" flash "* ]] || "$SCRIPTS/events.sh" stopped "${rev[@]}" ;;
 *) exec "$runtime" "$action" "$@" ;;
 esac
