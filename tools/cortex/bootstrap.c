@@ -99,6 +99,10 @@ static void short_reason(const char *why, char *out, size_t n)
 static void record_ok(cx_phase_run *ph, const cx_attempt *a)
 {
     ph->ok = true;
+    ph->counted = a->counted;
+    ph->created = a->created;
+    ph->updated = a->updated;
+    ph->unchanged = a->unchanged;
     if (a->created == 0 && a->updated == 0)
         arc_strlcpy(ph->changes, "nothing", sizeof ph->changes);
     else
@@ -130,6 +134,7 @@ static void *run_phase(void *arg)
     arc_backoff bo;
     arc_backoff_init(&bo, c->base, c->cap, 0, 1);
     double start = arc_now(), deadline = start + c->timeout;
+    ph->start_unix = cx_unix_now();
     unsigned fails = 0;
     for (;;) {
         double t = arc_now();
@@ -197,6 +202,7 @@ void cx_bootstrap_run(cx_bootstrap *b)
     pthread_t th[CX_NPHASES];
     phase_job jobs[CX_NPHASES];
     bool started[CX_NPHASES] = {false};
+    b->start_unix = cx_unix_now();
     for (int k = 0; k < b->nrun; k++) {
         cx_phase_run *ph = &b->ph[b->order[k]];
         ph->times = calloc(CX_MAX_TIMES, sizeof *ph->times);

@@ -115,10 +115,11 @@ static int load_server(cx_config *c, const cx_flags *f, char *err, size_t errlen
     return 0;
 }
 
-/* ARC_CORTEX_EVENT_TIMEOUT; the standard OTEL_* variables. */
+/* ARC_CORTEX_EVENT_TIMEOUT, ARC_CORTEX_OTLP_TIMEOUT; the standard OTEL_* variables. */
 static int load_telemetry(cx_config *c, char *err, size_t errlen)
 {
     const char *et = arc_env("ARC_CORTEX_EVENT_TIMEOUT");
+    const char *ot = arc_env("ARC_CORTEX_OTLP_TIMEOUT");
     const char *ep = arc_env("OTEL_EXPORTER_OTLP_ENDPOINT");
     const char *sn = arc_env("OTEL_SERVICE_NAME");
     const char *off = arc_env("OTEL_SDK_DISABLED");
@@ -126,6 +127,12 @@ static int load_telemetry(cx_config *c, char *err, size_t errlen)
     if (et && (parse_num(et, &c->event_timeout) != 0 || c->event_timeout <= 0))
         return arc_errf(err, errlen, "ARC_CORTEX_EVENT_TIMEOUT must be a number of seconds, "
                         "got '%s'", et);
+    c->otlp_timeout = 2;
+    if (ot && (parse_num(ot, &c->otlp_timeout) != 0 || c->otlp_timeout <= 0 ||
+               c->otlp_timeout > 60))
+        return arc_errf(err, errlen, "ARC_CORTEX_OTLP_TIMEOUT must be a number of seconds "
+                        "(at most 60), got '%s'", ot);
+    c->service_name_given = sn && *sn;
     c->otel_disabled = off && strcasecmp(off, "true") == 0;
     if (arc_strlcpy(c->otlp_endpoint, ep && *ep ? ep : "http://127.0.0.1:4318",
                     sizeof c->otlp_endpoint) != 0 ||

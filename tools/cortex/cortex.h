@@ -15,8 +15,9 @@
  *   outbox.c     one bounded queue and one thread for what is sent on the side
  *   events.c     the lifecycle events (core.lifecycle.<codename>.<event>) through it
  *   metrics.c    the counters and the Prometheus text of /metrics
- *   otlp.c       OTLP/HTTP JSON: the POST (libcurl), W3C traceparent
- *   trace.c      the spans of a bootstrap and of a deep-health round
+ *   otlp.c       OTLP/HTTP JSON: the resource, the spans' encoding, the POST (libcurl)
+ *   trace.c      ids (getrandom), W3C traceparent, the spans of a bootstrap and of a
+ *                deep-health round
  */
 #ifndef CORTEX_H
 #define CORTEX_H
@@ -61,10 +62,12 @@ typedef struct {
     long max_conns;       /* ARC_CORTEX_MAX_CONNECTIONS (128) */
     long conn_timeout;    /* ARC_CORTEX_CONNECTION_TIMEOUT (10) seconds idle */
     /* telemetry */
-    double event_timeout; /* ARC_CORTEX_EVENT_TIMEOUT (2): one event or one export */
+    double event_timeout; /* ARC_CORTEX_EVENT_TIMEOUT (2): one event */
+    double otlp_timeout;  /* ARC_CORTEX_OTLP_TIMEOUT (2): one OTLP export */
     char otlp_endpoint[512]; /* OTEL_EXPORTER_OTLP_ENDPOINT (http://127.0.0.1:4318) */
     char service_name[128];  /* OTEL_SERVICE_NAME (arc-cortex) */
     const char *resource_attrs; /* OTEL_RESOURCE_ATTRIBUTES: k=v,k=v */
+    bool service_name_given; /* OTEL_SERVICE_NAME set: beats a service.name in the above */
     bool otel_disabled;      /* OTEL_SDK_DISABLED=true */
 } cx_config;
 
@@ -91,7 +94,8 @@ void cx_nap(double sec);
 /* ---- one attempt of a phase, one deep check (phases.c) ------------------------ */
 typedef struct {
     int rc;              /* 0 ok, 1 failed, 64/65: will not fix itself */
-    int created, updated;
+    int created, updated, unchanged;
+    bool counted;        /* the probe reports its counts (nats, pulsar) */
     char warning[256];
     char why[1024];      /* detail (ok) or reason (failed) */
 } cx_attempt;
@@ -111,10 +115,19 @@ typedef struct {
     bool ok;
     unsigned attempts;
     double duration;
+    double start_unix;   /* wall clock, for the span */
+    int created, updated, unchanged; /* the last attempt's, when counted */
+    bool counted;
     double *times;       /* attempt start times, seconds from the phase's start */
     char changes[320];   /* "created N, updated M" / "nothing" [+ warning], or "-" */
     char detail[512];
 } cx_phase_run;
+
+/* A W3C traceparent (version 00): the caller's trace and span. */
+typedef struct {
+    bool valid;
+    char trace_id[33], span_id[17]; /* lowercase hex */
+} cx_traceparent;
 
 typedef struct {
     const cx_config *cfg;
@@ -124,6 +137,9 @@ typedef struct {
     bool ok;
     bool interrupted;
     bool verbose;          /* breaker messages on stderr */
+    bool served;           /* run for POST /api/v1/bootstrap (root span kind SERVER) */
+    cx_traceparent parent; /* the request's traceparent, when valid */
+    double start_unix;     /* wall clock, for the root span */
 } cx_bootstrap;
 
 /* Who holds the lock, for the refusal. */
@@ -239,8 +255,38 @@ void cx_metric_bootstrap(const cx_bootstrap *b, double seconds);
 void cx_metric_deep(const cx_deep_round *r);
 void cx_metrics_text(arc_buf *out);
 
+/* ---- traces (trace.c, otlp.c) ------------------------------------------------- */
+enum { CX_KIND_INTERNAL = 1, CX_KIND_SERVER = 2 };
+enum { CX_STATUS_UNSET = 0, CX_STATUS_OK = 1, CX_STATUS_ERROR = 2 };
+
+typedef struct {
+    const char *name;
+    char trace_id[33], span_id[17], parent_id[17]; /* parent "" for a root */
+    int kind, status;
+    char status_msg[256];
+    double start, end;   /* unix seconds */
+    arc_buf attrs;       /* KeyValue objects, comma-separated (cx_attr_*) */
+    arc_buf events;      /* Event objects, comma-separated */
+} cx_span;
+
+/* 0 and out filled when h is a valid version-00 traceparent; else -1 (ignored). */
+int cx_traceparent_parse(const char *h, cx_traceparent *out);
+/* n random bytes as 2n lowercase hex (getrandom), never all zero. */
+void cx_random_hex(char *out, size_t nbytes);
+/* After a bootstrap: its trace (root + a span per phase run), queued for export. */
+void cx_trace_bootstrap(const cx_bootstrap *b, double seconds);
+/* After a deep-health round: one span cortex.health.deep. */
+void cx_trace_deep(const cx_deep_round *r, bool healthy);
+
+void cx_attr_str(arc_buf *a, const char *key, const char *val);
+void cx_attr_int(arc_buf *a, const char *key, long long val);
+void cx_attr_double(arc_buf *a, const char *key, double val);
+/* The resource (service.name, OTEL_RESOURCE_ATTRIBUTES) and the traces URL. */
+void cx_otlp_configure(const cx_config *c);
+bool cx_otlp_enabled(void);
+/* Encode spans as one ExportTraceServiceRequest and queue it (the outbox). */
+void cx_otlp_export(const cx_span *spans, int n);
 /* POST an OTLP JSON body to the traces endpoint within timeout (outbox thread). */
 void cx_otlp_send(const char *body, double timeout);
-void cx_otlp_configure(const cx_config *c);
 
 #endif /* CORTEX_H */

@@ -29,6 +29,7 @@ void cx_bootstrap_done(const cx_bootstrap *b, double seconds)
         return;
     cx_metric_bootstrap(b, seconds);
     cx_event_bootstrap(b, seconds);
+    cx_trace_bootstrap(b, seconds);
 }
 
 void cx_event_bootstrap(const cx_bootstrap *b, double seconds)

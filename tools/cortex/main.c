@@ -240,7 +240,8 @@ int main(int argc, char **argv)
         cx_otlp_configure(&c);
         cx_outbox_start(&c);
         rc = cx_cmd_bootstrap(&c, argc - first - 1, argv + first + 1);
-        cx_outbox_stop(2 * c.event_timeout); /* the events and the trace of this bootstrap */
+        /* the event, then the trace of this bootstrap: each within its own timeout */
+        cx_outbox_stop(c.event_timeout + c.otlp_timeout);
     }
     nats_CloseAndWait(2000);
     curl_global_cleanup();

@@ -102,6 +102,7 @@ bool cx_deep_check(const cx_config *c, arc_buf *out, cx_deep_round *round)
     r->end_unix = cx_unix_now();
     fill_round(jobs, r);
     cx_metric_deep(r);
+    cx_trace_deep(r, healthy);
     return healthy;
 }
 

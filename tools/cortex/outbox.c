@@ -1,7 +1,8 @@
 /* outbox.c — what cortex sends out on the side (lifecycle events to JetStream,
- * later OTLP exports) goes through one bounded queue and one background thread,
+ * OTLP trace exports) goes through one bounded queue and one background thread,
  * so sending never delays nor fails a bootstrap or a request: a full queue drops
- * (counted in /metrics), each send is bounded by ARC_CORTEX_EVENT_TIMEOUT (2 s).
+ * (counted in /metrics), an event is bounded by ARC_CORTEX_EVENT_TIMEOUT (2 s),
+ * an export by ARC_CORTEX_OTLP_TIMEOUT (2 s).
  * cx_outbox_stop drains what is queued within a bound, then stops the thread. */
 #include "cortex.h"
 #include "natsprobe.h"
@@ -25,7 +26,7 @@ static struct {
     out_item q[OUT_MAX];
     int head, n;
     bool started, stopping, busy;
-    double send_timeout;
+    double send_timeout, otlp_timeout;
     const char *nats_url;
     pthread_t thread;
 } ob = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
@@ -59,7 +60,7 @@ static void *outbox_loop(void *arg)
         if (it.kind == CX_OUT_EVENT)
             send_event(&it);
         else
-            cx_otlp_send(it.payload, ob.send_timeout);
+            cx_otlp_send(it.payload, ob.otlp_timeout);
         free(it.subject);
         free(it.payload);
         pthread_mutex_lock(&ob.mu);
@@ -74,6 +75,7 @@ void cx_outbox_start(const cx_config *c)
 {
     pthread_mutex_lock(&ob.mu);
     ob.send_timeout = c->event_timeout;
+    ob.otlp_timeout = c->otlp_timeout;
     ob.nats_url = c->nats_url;
     ob.stopping = false;
     ob.started = pthread_create(&ob.thread, NULL, outbox_loop, NULL) == 0;

@@ -52,6 +52,8 @@ static void attempt(const cx_config *c, cx_phase_id p, double seconds, bool prov
                           provision ? c->streams : NULL, &dl, &r, out->why, sizeof out->why);
         out->created = r.created;
         out->updated = r.updated;
+        out->unchanged = -1; /* natsprobe does not count them */
+        out->counted = provision;
         break;
     }
     case CX_PULSAR: {
@@ -60,6 +62,8 @@ static void attempt(const cx_config *c, cx_phase_id p, double seconds, bool prov
                           sizeof out->why);
         out->created = (int)k.created;
         out->updated = (int)k.updated;
+        out->unchanged = (int)k.exists;
+        out->counted = provision;
         break;
     }
     case CX_REDIS:

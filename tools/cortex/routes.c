@@ -213,6 +213,9 @@ static int post_bootstrap(cx_server *s, struct MHD_Connection *conn, const char 
     cx_bootstrap b;
     cx_bootstrap_init(&b, s->cfg);
     b.verbose = true;
+    b.served = true;
+    cx_traceparent_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "traceparent"),
+                         &b.parent);
     char why[256], err[1200];
     for (int i = 0; i < CX_NPHASES; i++)
         if (cx_skip_reason(s->cfg, (cx_phase_id)i, why, sizeof why))
