@@ -12,6 +12,14 @@ set -euo pipefail
 need_probe cortex
 need_cmd curl jq python3 redis-server nats-server
 
+run "$ARC_BIN/cortex" --help
+for w in /metrics traceparent OTEL_EXPORTER_OTLP_ENDPOINT OTEL_SERVICE_NAME OTEL_RESOURCE_ATTRIBUTES \
+    OTEL_SDK_DISABLED ARC_CORTEX_OTLP_TIMEOUT ARC_CORTEX_EVENT_TIMEOUT ARC_CORTEX_CHECK_TIMEOUT \
+    ARC_CORTEX_MAX_CONNECTIONS ARC_CORTEX_CONNECTION_TIMEOUT ARC_CORTEX_MONITOR_INTERVAL \
+    ARC_CORTEX_PORT ARC_CORTEX_ADDR; do
+    like "$OUT" "$w" "cortex --help names $w"
+done
+
 start_pg
 for f in "$ARC_ROOT"/services/sql/init/*.sql; do
     as_pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAtX -f "$f" 2>/dev/null
