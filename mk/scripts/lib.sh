@@ -78,6 +78,27 @@ probe_service() (
     exec "$ARC_BIN/$SVC_PROBE" "$@" "${SVC_HEALTH_ARGS[@]}" 2>&1
 )
 
+# service_url CODENAME PORTNAME: the URL service.yaml gives that port, resolved.
+service_url() {
+    meta_load
+    local name url
+    while read -r name _ _ _ url; do
+        [ "$name" != "$2" ] || { printf '%s\n' "$url"; return 0; }
+    done <<<"${META_PORTS[$1]:-}"
+    die "$1 has no port named '$2' in its service.yaml"
+}
+
+# service_env CODENAME VAR: a variable of the service's health environment (service.yaml
+# health.env, e.g. oracle's PGPASSWORD), resolved; empty when it has none.
+service_env() {
+    meta_load
+    local kv words=()
+    eval "words=(${META_HEALTH_ENV[$1]:-})"
+    for kv in "${words[@]+"${words[@]}"}"; do
+        [ "${kv%%=*}" != "$2" ] || { printf '%s\n' "${kv#*=}"; return 0; }
+    done
+}
+
 declare -gA PROBE_RC=() PROBE_LINE=()
 # probe_all [PROBE-OPTION...] -- CODENAME...: every service's probe at once; the verdicts
 # in PROBE_RC[codename], the lines in PROBE_LINE[codename]. Takes as long as the slowest.

@@ -17,6 +17,7 @@ set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+meta_load # once: the URLs below are read from it
 json=${PLAN_JSON:-0}
 case "${1:-}" in
 --json) json=1 ;;
@@ -27,21 +28,6 @@ esac
 timeout=${PLAN_TIMEOUT:-15}
 [[ "$timeout" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "plan: PLAN_TIMEOUT must be seconds, not '$timeout'"
 
-# url_of CODENAME PORTNAME: the URL service.yaml gives that port.
-url_of() (
-    load_service "$1"
-    local p name url
-    for p in "${SVC_PORTS[@]}"; do
-        read -r name _ _ _ url <<<"$p"
-        [ "$name" = "$2" ] && { printf '%s\n' "$url"; return 0; }
-    done
-    die "plan: $1 has no port named '$2' in its service.yaml"
-)
-# env_of CODENAME VAR: a variable of the service's health environment (e.g. PGPASSWORD).
-env_of() (
-    load_service "$1" >/dev/null
-    printf '%s\n' "${!2:-}"
-)
 # strange's state as the runtime reports it ("not started: ..." natively without Pulsar).
 strange_state() {
     ARC_STATUS_PROBE=0 "$SCRIPTS/svc.sh" status strange 2>/dev/null | awk -F'\t' '$1 == "strange" { print $3; exit }' || true
@@ -50,16 +36,16 @@ strange_state() {
 for p in natsprobe pulsaradm pgcheck; do
     [ -x "$ARC_BIN/$p" ] || die "plan: $ARC_BIN/$p is not built (run 'make tools')"
 done
-: "${NATS_URL:=$(url_of flash client)}"
-: "${DATABASE_URL:=$(url_of oracle postgres)}"
-: "${PGPASSWORD:=$(env_of oracle PGPASSWORD)}"
+: "${NATS_URL:=$(service_url flash client)}"
+: "${DATABASE_URL:=$(service_url oracle postgres)}"
+: "${PGPASSWORD:=$(service_env oracle PGPASSWORD)}"
 export NATS_URL DATABASE_URL PGPASSWORD
 skip=""
 if [ -z "${PULSAR_ADMIN_URL:-}" ]; then
     state=$(strange_state)
     case "$state" in "not started"*) skip="strange $state" ;; esac
 fi
-[ -n "$skip" ] || : "${PULSAR_ADMIN_URL:=$(url_of strange admin)}"
+[ -n "$skip" ] || : "${PULSAR_ADMIN_URL:=$(service_url strange admin)}"
 export PULSAR_ADMIN_URL="${PULSAR_ADMIN_URL:-}"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/arc-plan.XXXXXX")

@@ -200,14 +200,16 @@ do_status() {
     while read -r name st pid; do state[$name]=$st spid[$name]=$pid; done < <(sv_states)
     # Every running service's probe at once (ARC_STATUS_PROBE=0: the states alone).
     local running=()
-    for c in "$@"; do [ "${state[arc-$c]:-}" != RUNNING ] || running+=("$c"); done
+    for c in "$@"; do
+        case "${state[arc-$c]:-}" in RUNNING | STARTING) running+=("$c") ;; esac
+    done
     [ "${ARC_STATUS_PROBE:-1}" = 0 ] || probe_all --timeout "${ARC_PROBE_TIMEOUT:-2}" -- "${running[@]+"${running[@]}"}"
     for c in "$@"; do
         native_load "$c"
         st=${state[arc-$c]:-ABSENT} pid=${spid[arc-$c]:--}
         proc=arc-$c health=-
         [ "$pid" = - ] || proc="arc-$c pid $pid"
-        if [ "$st" = RUNNING ] && [ -n "${PROBE_RC[$c]+x}" ]; then
+        if [ -n "${PROBE_RC[$c]+x}" ]; then
             if [ "${PROBE_RC[$c]}" = 0 ]; then health=healthy; else health=unhealthy; fi
         fi
         if [ "$st" != ABSENT ]; then

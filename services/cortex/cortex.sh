@@ -20,22 +20,8 @@ _here=${BASH_SOURCE[0]%/*}
 # shellcheck source=SCRIPTDIR/../../mk/scripts/lib.sh
 . "$_here/../../mk/scripts/lib.sh"
 
-# url_of CODENAME PORTNAME: the URL service.yaml gives that port.
-url_of() (
-    load_service "$1"
-    local p
-    for p in "${SVC_PORTS[@]}"; do
-        read -r name _ _ _ url <<<"$p"
-        [ "$name" = "$2" ] && { printf '%s\n' "$url"; return 0; }
-    done
-    die "cortex: $1 has no port named '$2' in its service.yaml"
-)
-# env_of CODENAME VAR: a variable of the service's health environment (e.g. PGPASSWORD).
-env_of() (
-    load_service "$1" >/dev/null
-    printf '%s\n' "${!2:-}"
-)
 
+meta_load # once: the URLs below are read from it
 via_server=0
 if [ "${1:-}" = --via-server ]; then via_server=1; shift; fi
 phases=("$@")
@@ -45,10 +31,10 @@ skip=""
 for ph in "${phases[@]}"; do
     case "$ph" in
     sql)
-        : "${DATABASE_URL:=$(url_of oracle postgres)}"
-        : "${PGPASSWORD:=$(env_of oracle PGPASSWORD)}"
+        : "${DATABASE_URL:=$(service_url oracle postgres)}"
+        : "${PGPASSWORD:=$(service_env oracle PGPASSWORD)}"
         export DATABASE_URL PGPASSWORD ;;
-    nats) : "${NATS_URL:=$(url_of flash client)}"; export NATS_URL ;;
+    nats) : "${NATS_URL:=$(service_url flash client)}"; export NATS_URL ;;
     pulsar)
         if [ -z "${PULSAR_ADMIN_URL:-}" ]; then
             # the runtime says when it cannot run Pulsar here (natively without PULSAR_HOME)
@@ -57,8 +43,8 @@ for ph in "${phases[@]}"; do
             "not started"*) skip="pulsar|strange $state"; continue ;;
             esac
         fi
-        : "${PULSAR_ADMIN_URL:=$(url_of strange admin)}"; export PULSAR_ADMIN_URL ;;
-    redis) : "${REDIS_URL:=$(url_of sonic redis)}"; export REDIS_URL ;;
+        : "${PULSAR_ADMIN_URL:=$(service_url strange admin)}"; export PULSAR_ADMIN_URL ;;
+    redis) : "${REDIS_URL:=$(service_url sonic redis)}"; export REDIS_URL ;;
     esac
     run+=("$ph")
 done
@@ -67,7 +53,7 @@ done
 # The server has its own targets (native.sh, docker-compose.yml): send the phases and skips.
 if [ "$via_server" = 1 ]; then
     command -v curl >/dev/null || die "cortex: curl is needed to ask the cortex server for a bootstrap"
-    api=$(url_of cortex api)
+    api=$(service_url cortex api)
     body='{"phases":['
     sep=""
     for ph in "${run[@]}"; do body+="$sep\"$ph\""; sep=","; done

@@ -8,21 +8,6 @@
 
 NATIVE_NEEDS=()
 
-# cortex_url CODENAME PORTNAME: the URL that service's service.yaml gives that port.
-cortex_url() (
-    load_service "$1" >/dev/null
-    local p name url
-    for p in "${SVC_PORTS[@]}"; do
-        read -r name _ _ _ url <<<"$p"
-        [ "$name" = "$2" ] && { printf '%s\n' "$url"; return 0; }
-    done
-    die "cortex: $1 has no port named '$2' in its service.yaml"
-)
-# cortex_env CODENAME VAR: a variable of that service's health environment (PGPASSWORD).
-cortex_env() (
-    load_service "$1" >/dev/null
-    printf '%s\n' "${!2:-}"
-)
 
 native_check() {
     [ -x "$ARC_BIN/cortex" ] && return 0
@@ -35,11 +20,11 @@ native_command() {
     NATIVE_CMD=("$ARC_BIN/cortex" server --addr 127.0.0.1 --port "$ARC_CORTEX_PORT")
     NATIVE_ENV=(
         "ARC_ROOT=$ARC_ROOT"
-        "DATABASE_URL=$(cortex_url oracle postgres)"
-        "PGPASSWORD=$(cortex_env oracle PGPASSWORD)"
-        "NATS_URL=$(cortex_url flash client)"
-        "PULSAR_ADMIN_URL=$(cortex_url strange admin)"
-        "REDIS_URL=$(cortex_url sonic redis)"
+        "DATABASE_URL=$(service_url oracle postgres)"
+        "PGPASSWORD=$(service_env oracle PGPASSWORD)"
+        "NATS_URL=$(service_url flash client)"
+        "PULSAR_ADMIN_URL=$(service_url strange admin)"
+        "REDIS_URL=$(service_url sonic redis)"
     )
     NATIVE_CWD=$ARC_ROOT
 }
