@@ -107,7 +107,17 @@ case "$action" in
 up)
     "$runtime" up "$@"
     hooks after_up "$@"
-    "$SCRIPTS/events.sh" started "$@" ;;
+    # `started` only for what runs: a profile's up may have left one out (not started).
+    ran=("$@")
+    if [ "${ARC_PROFILE_UP:-}" = 1 ]; then
+        rows=$(ARC_STATUS_PROBE=0 "$runtime" status "$@" 2>/dev/null) || rows=""
+        ran=()
+        for c in "$@"; do
+            state=$(awk -F'\t' -v c="$c" '$1 == c { print $3; exit }' <<<"$rows")
+            [[ "$state" == "not started"* ]] || ran+=("$c")
+        done
+    fi
+    [ ${#ran[@]} -eq 0 ] || "$SCRIPTS/events.sh" started "${ran[@]}" ;;
 down | clean)
     rev=()
     for c in "$@"; do rev=("$c" "${rev[@]+"${rev[@]}"}"); done

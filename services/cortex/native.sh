@@ -26,5 +26,13 @@ native_command() {
         "PULSAR_ADMIN_URL=$(service_url strange admin)"
         "REDIS_URL=$(service_url sonic redis)"
     )
+    # cortex's own settings and the standard OTel variables, when the caller sets them
+    # (supervisord starts with a clean environment).
+    local v
+    for v in ARC_CORTEX_MONITOR_INTERVAL ARC_CORTEX_CHECK_TIMEOUT ARC_CORTEX_EVENT_TIMEOUT \
+        ARC_CORTEX_OTLP_TIMEOUT BOOTSTRAP_TIMEOUT OTEL_EXPORTER_OTLP_ENDPOINT OTEL_SERVICE_NAME \
+        OTEL_RESOURCE_ATTRIBUTES OTEL_SDK_DISABLED; do
+        [ -z "${!v:-}" ] || NATIVE_ENV+=("$v=${!v}")
+    done
     NATIVE_CWD=$ARC_ROOT
 }
