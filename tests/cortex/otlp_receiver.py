@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""otlp_receiver.py — a TEST RECEIVER for OTLP/HTTP traces (JSON encoding), for
-tests/cortex/traces.t only: not a collector. It listens on a free 127.0.0.1 port
-(printed as "listening on 127.0.0.1:PORT"), accepts POST /v1/traces with a
-Content-Length of at most 4 MiB, checks every export against the OTLP JSON
-encoding, records each span (one JSON line per span in --out, with its
-resource's attributes) and answers 200 ({}); an export that breaks the encoding
-is recorded in --errors and answered 400.
+"""otlp_receiver.py — a TEST RECEIVER for OTLP/HTTP traces and metrics (JSON
+encoding), for tests/cortex/traces.t and metrics-otlp.t only: not a collector. It
+listens on a free 127.0.0.1 port (printed as "listening on 127.0.0.1:PORT"),
+accepts POST /v1/traces and POST /v1/metrics with a Content-Length of at most
+4 MiB, checks every export against the OTLP JSON encoding, records each span (one
+JSON line per span in --out, with its resource's attributes) and each metric (one
+JSON line per metric in --metrics, when given, with _resource and _export: the
+export's number) and answers 200 ({}); an export that breaks the encoding is
+recorded in --errors and answered 400.
 
 Checked: resourceSpans[].resource.attributes holds service.name;
 scopeSpans[].spans[] each with traceId (32 lowercase hex, not all zero),
@@ -14,7 +16,18 @@ startTimeUnixNano / endTimeUnixNano decimal strings with end >= start,
 status (an object, code 0..2), attributes as KeyValue objects, events with
 timeUnixNano strings.
 
-    otlp_receiver.py --out spans.jsonl --errors errors.txt
+Metrics checked: resourceMetrics[].resource.attributes holds service.name;
+scopeMetrics[].metrics[] each with a name, a unit (a string) and exactly one of
+sum (dataPoints, aggregationTemporality 1 or 2, isMonotonic a boolean), gauge
+(dataPoints) or histogram (dataPoints, aggregationTemporality); every data point
+with KeyValue attributes, timeUnixNano (and startTimeUnixNano when set, required
+for sums and histograms) decimal strings with start <= time, a sum's and a
+gauge's value exactly one of asInt (a decimal string) or asDouble (a number),
+not negative for a monotonic sum; a histogram point's count (a decimal string),
+sum (a number), bucketCounts (decimal strings, one more than explicitBounds,
+adding up to count), explicitBounds (numbers, strictly increasing).
+
+    otlp_receiver.py --out spans.jsonl --errors errors.txt [--metrics metrics.jsonl]
 """
 import argparse
 import json
@@ -112,6 +125,102 @@ def check_export(doc):
     return spans, errs
 
 
+def check_point(where, p, kind, monotonic, errs):
+    if not isinstance(p, dict):
+        errs.append(f"{where}: data point {p!r} is not an object")
+        return
+    p["_attrs"] = check_attrs(where, p.get("attributes", []), errs)
+    t = p.get("timeUnixNano")
+    if not isinstance(t, str) or not DIGITS.match(t) or int(t) == 0:
+        errs.append(f"{where}: timeUnixNano {t!r} is not a decimal string")
+        t = "0"
+    st = p.get("startTimeUnixNano")
+    if st is None:
+        if kind != "gauge":
+            errs.append(f"{where}: startTimeUnixNano missing")
+    elif not isinstance(st, str) or not DIGITS.match(st):
+        errs.append(f"{where}: startTimeUnixNano {st!r} is not a decimal string")
+    elif int(st) > int(t):
+        errs.append(f"{where}: startTimeUnixNano {st} after timeUnixNano {t}")
+    if kind in ("sum", "gauge"):
+        has = [k for k in ("asInt", "asDouble") if k in p]
+        if len(has) != 1:
+            errs.append(f"{where}: a point needs exactly one of asInt, asDouble: {p!r}")
+            return
+        v = p[has[0]]
+        if has[0] == "asInt" and not (isinstance(v, str) and re.match(r"^-?[0-9]+$", v)):
+            errs.append(f"{where}: asInt {v!r} is not a decimal string")
+        elif has[0] == "asDouble" and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            errs.append(f"{where}: asDouble {v!r} is not a number")
+        elif monotonic and float(v) < 0:
+            errs.append(f"{where}: a monotonic sum's point is negative: {v}")
+        return
+    c, s, bc, eb = p.get("count"), p.get("sum"), p.get("bucketCounts"), p.get("explicitBounds")
+    if not isinstance(c, str) or not DIGITS.match(c):
+        errs.append(f"{where}: count {c!r} is not a decimal string")
+        return
+    if s is not None and (isinstance(s, bool) or not isinstance(s, (int, float)) or s < 0):
+        errs.append(f"{where}: sum {s!r} is not a number >= 0")
+    if not isinstance(eb, list) or any(isinstance(b, bool) or not isinstance(b, (int, float))
+                                       for b in eb) or any(a >= b for a, b in zip(eb, eb[1:])):
+        errs.append(f"{where}: explicitBounds {eb!r} are not increasing numbers")
+        return
+    if not isinstance(bc, list) or any(not isinstance(x, str) or not DIGITS.match(x) for x in bc):
+        errs.append(f"{where}: bucketCounts {bc!r} are not decimal strings")
+        return
+    if len(bc) != len(eb) + 1:
+        errs.append(f"{where}: {len(bc)} bucketCounts for {len(eb)} explicitBounds")
+    elif sum(int(x) for x in bc) != int(c):
+        errs.append(f"{where}: bucketCounts add up to {sum(int(x) for x in bc)}, count is {c}")
+
+
+def check_metric(mt, errs):
+    if not isinstance(mt, dict) or not isinstance(mt.get("name"), str) or not mt["name"]:
+        errs.append(f"metric {mt!r}: no name")
+        return
+    where = f"metric {mt['name']!r}"
+    if not isinstance(mt.get("unit", ""), str):
+        errs.append(f"{where}: unit {mt.get('unit')!r} is not a string")
+    kinds = [k for k in ("sum", "gauge", "histogram", "exponentialHistogram", "summary") if k in mt]
+    if len(kinds) != 1 or kinds[0] not in ("sum", "gauge", "histogram"):
+        errs.append(f"{where}: needs exactly one of sum, gauge, histogram: {kinds}")
+        return
+    kind = kinds[0]
+    body = mt[kind]
+    if not isinstance(body, dict) or not isinstance(body.get("dataPoints"), list):
+        errs.append(f"{where}: {kind}.dataPoints is not an array")
+        return
+    if kind != "gauge" and body.get("aggregationTemporality") not in (1, 2):
+        errs.append(f"{where}: aggregationTemporality {body.get('aggregationTemporality')!r}")
+    if kind == "sum" and not isinstance(body.get("isMonotonic"), bool):
+        errs.append(f"{where}: isMonotonic {body.get('isMonotonic')!r} is not a boolean")
+    mt["_kind"] = kind
+    for p in body["dataPoints"]:
+        check_point(where, p, kind, kind == "sum" and body.get("isMonotonic") is True, errs)
+
+
+def check_metrics_export(doc):
+    """(metrics, errors): the metrics with their resource's attributes under _resource."""
+    errs, metrics = [], []
+    rms = doc.get("resourceMetrics") if isinstance(doc, dict) else None
+    if not isinstance(rms, list) or not rms:
+        return metrics, ["resourceMetrics missing or empty"]
+    for rm in rms:
+        res = check_attrs("resource", (rm.get("resource") or {}).get("attributes"), errs)
+        if not isinstance(res.get("service.name"), str) or not res.get("service.name"):
+            errs.append("resource: no service.name")
+        for sm in rm.get("scopeMetrics") or errs.append("scopeMetrics missing") or []:
+            for mt in sm.get("metrics") or errs.append("metrics missing") or []:
+                check_metric(mt, errs)
+                if isinstance(mt, dict):
+                    mt["_resource"] = res
+                    metrics.append(mt)
+    return metrics, errs
+
+
+EXPORTS = [0]
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *_):
         pass
@@ -125,8 +234,9 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_POST(self):
-        if self.path != "/v1/traces":
+        if self.path not in ("/v1/traces", "/v1/metrics"):
             return self.answer(404, {"error": "not found"})
+        check = check_export if self.path == "/v1/traces" else check_metrics_export
         try:
             n = int(self.headers.get("Content-Length", "-1"))
         except ValueError:
@@ -137,16 +247,21 @@ class Handler(BaseHTTPRequestHandler):
             errs, spans = ["Content-Type is not application/json"], []
         else:
             try:
-                spans, errs = check_export(json.loads(self.rfile.read(n)))
+                spans, errs = check(json.loads(self.rfile.read(n)))
             except (ValueError, UnicodeDecodeError) as e:
                 spans, errs = [], [f"not JSON: {e}"]
         with LOCK:
             if errs:
                 with open(self.server.errors, "a") as f:
                     f.write("".join(e + "\n" for e in errs))
-            with open(self.server.out, "a") as f:
-                for s in spans:
-                    f.write(json.dumps(s) + "\n")
+            out = self.server.out if check is check_export else self.server.metrics
+            if out:
+                EXPORTS[0] += 1
+                with open(out, "a") as f:
+                    for s in spans:
+                        if check is check_metrics_export:
+                            s["_export"] = EXPORTS[0]
+                        f.write(json.dumps(s) + "\n")
         self.answer(400 if errs else 200, {"errors": errs} if errs else {})
 
 
@@ -154,9 +269,12 @@ def main():
     ap = argparse.ArgumentParser(description="OTLP/HTTP JSON test receiver (tests only)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--errors", required=True)
+    ap.add_argument("--metrics", help="one JSON line per metric received")
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.out, srv.errors = a.out, a.errors
+    srv.out, srv.errors, srv.metrics = a.out, a.errors, a.metrics
+    if a.metrics:
+        open(a.metrics, "a").close()
     open(a.out, "a").close()
     open(a.errors, "a").close()
     print(f"listening on 127.0.0.1:{srv.server_address[1]}", flush=True)

@@ -14,8 +14,9 @@
  *   routes.c     the HTTP API: /health, /health/deep, /ready, POST /api/v1/bootstrap, /metrics
  *   outbox.c     one bounded queue and one thread for what is sent on the side
  *   events.c     the lifecycle events (core.lifecycle.<codename>.<event>) through it
- *   metrics.c    the counters and the Prometheus text of /metrics
- *   otlp.c       OTLP/HTTP JSON: the resource, the spans' encoding, the POST (libcurl)
+ *   metrics.c    the counters, the Prometheus text of /metrics, their OTLP JSON
+ *   otlp.c       OTLP/HTTP JSON: the resource, the spans' encoding, the metrics'
+ *                request, the POST (libcurl)
  *   trace.c      ids (getrandom), W3C traceparent, the spans of a bootstrap and of a
  *                deep-health round
  */
@@ -244,7 +245,7 @@ void cx_outbox_stop(double flush);
 
 void cx_event(const char *codename, const char *event, const char *data);
 void cx_event_bootstrap(const cx_bootstrap *b, double seconds);
-/* After a bootstrap (not interrupted): metrics, event, trace. */
+/* After a bootstrap (not interrupted): metrics, event, trace, OTLP metrics. */
 void cx_bootstrap_done(const cx_bootstrap *b, double seconds);
 void cx_event_health(const cx_deep_round *prev, const cx_deep_round *now);
 
@@ -254,6 +255,10 @@ void cx_metric_export(bool ok);
 void cx_metric_bootstrap(const cx_bootstrap *b, double seconds);
 void cx_metric_deep(const cx_deep_round *r);
 void cx_metrics_text(arc_buf *out);
+/* The cumulative sums' start time: now, once (cx_otlp_configure calls it). */
+void cx_metrics_epoch(void);
+/* The metrics as OTLP JSON Metric objects, comma-separated. */
+void cx_metrics_otlp(arc_buf *out);
 
 /* ---- traces (trace.c, otlp.c) ------------------------------------------------- */
 enum { CX_KIND_INTERNAL = 1, CX_KIND_SERVER = 2 };
@@ -286,7 +291,10 @@ void cx_otlp_configure(const cx_config *c);
 bool cx_otlp_enabled(void);
 /* Encode spans as one ExportTraceServiceRequest and queue it (the outbox). */
 void cx_otlp_export(const cx_span *spans, int n);
-/* POST an OTLP JSON body to the traces endpoint within timeout (outbox thread). */
-void cx_otlp_send(const char *body, double timeout);
+/* The metrics as one ExportMetricsServiceRequest, queued (after a bootstrap, a deep round). */
+void cx_otlp_export_metrics(void);
+/* POST an OTLP JSON body to the traces (or metrics) endpoint within timeout (outbox
+ * thread); true on a 2xx. */
+bool cx_otlp_send(bool metrics, const char *body, double timeout);
 
 #endif /* CORTEX_H */

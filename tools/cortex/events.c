@@ -30,6 +30,7 @@ void cx_bootstrap_done(const cx_bootstrap *b, double seconds)
     cx_metric_bootstrap(b, seconds);
     cx_event_bootstrap(b, seconds);
     cx_trace_bootstrap(b, seconds);
+    cx_otlp_export_metrics();
 }
 
 void cx_event_bootstrap(const cx_bootstrap *b, double seconds)

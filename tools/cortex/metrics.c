@@ -1,7 +1,10 @@
 /* metrics.c — cortex's counters, and their Prometheus text (exposition format
  * 0.0.4) for GET /metrics: bootstrap duration (a histogram) and outcomes, phase
  * attempts and outcomes, deep-health latency and verdict per dependency, and what
- * the outbox sent or dropped (events, OTLP exports). One mutex guards them all. */
+ * the outbox sent or dropped (events, OTLP exports). One mutex guards them all.
+ * The same instruments as OTLP JSON metrics (cx_metrics_otlp; otlp.c wraps them in
+ * an ExportMetricsServiceRequest): sums cumulative and monotonic since
+ * cx_metrics_epoch, gauges, the histogram with per-bucket counts. */
 #include "cortex.h"
 
 #include <string.h>
@@ -18,6 +21,7 @@ static struct {
     double dep_latency[CX_NPHASES];
     unsigned long long dep_rounds;
     unsigned long long events[2], exports[2], dropped[2]; /* [0] ok/event [1] failed/otlp */
+    double epoch; /* unix seconds: the cumulative sums' start */
 } m = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void cx_metric_event(bool ok)
@@ -145,5 +149,168 @@ void cx_metrics_text(arc_buf *out)
     bootstrap_text(out);
     deep_text(out);
     outbox_text(out);
+    pthread_mutex_unlock(&m.mu);
+}
+
+/* ---- OTLP JSON ------------------------------------------------------------------------- */
+void cx_metrics_epoch(void)
+{
+    pthread_mutex_lock(&m.mu);
+    if (m.epoch <= 0)
+        m.epoch = cx_unix_now();
+    pthread_mutex_unlock(&m.mu);
+}
+
+typedef struct {
+    arc_buf *o;
+    unsigned long long t0, t; /* nanoseconds */
+    int metrics, points;      /* written so far: for the commas */
+} otlp_enc;
+
+/* type: "sum", "gauge" or "histogram" */
+static void o_open(otlp_enc *e, const char *name, const char *unit, const char *desc,
+                   const char *type)
+{
+    arc_buf_printf(e->o, "%s{\"name\":\"%s\",\"description\":", e->metrics++ ? "," : "", name);
+    arc_buf_json_str(e->o, desc);
+    arc_buf_printf(e->o, ",\"unit\":\"%s\",\"%s\":{\"dataPoints\":[", unit, type);
+    e->points = 0;
+}
+
+static void o_close_sum(otlp_enc *e)
+{
+    arc_buf_puts(e->o, "],\"aggregationTemporality\":2,\"isMonotonic\":true}}");
+}
+
+static void o_close_gauge(otlp_enc *e)
+{
+    arc_buf_puts(e->o, "]}}");
+}
+
+/* A point's head: attributes (KeyValues or ""), the times (a gauge: no start). */
+static void o_point(otlp_enc *e, const char *attrs, bool start)
+{
+    arc_buf_printf(e->o, "%s{\"attributes\":[%s],", e->points++ ? "," : "", attrs);
+    if (start)
+        arc_buf_printf(e->o, "\"startTimeUnixNano\":\"%llu\",", e->t0);
+    arc_buf_printf(e->o, "\"timeUnixNano\":\"%llu\"", e->t);
+}
+
+static void o_int(otlp_enc *e, const char *attrs, bool start, unsigned long long v)
+{
+    o_point(e, attrs, start);
+    arc_buf_printf(e->o, ",\"asInt\":\"%llu\"}", v);
+}
+
+/* One sum with points labelled key=vals[i] (key NULL: one point, no attributes). */
+static void o_sum(otlp_enc *e, const char *name, const char *unit, const char *desc,
+                  const char *key, const char *const *vals, const unsigned long long *v, int n)
+{
+    o_open(e, name, unit, desc, "sum");
+    arc_buf a;
+    arc_buf_init(&a);
+    for (int i = 0; i < n; i++) {
+        arc_buf_reset(&a);
+        if (key)
+            cx_attr_str(&a, key, vals[i]);
+        o_int(e, arc_buf_str(&a), true, v[i]);
+    }
+    arc_buf_free(&a);
+    o_close_sum(e);
+}
+
+static void bootstrap_otlp(otlp_enc *e)
+{
+    o_open(e, "cortex.bootstrap.duration", "s", "Duration of a whole bootstrap.", "histogram");
+    o_point(e, "", true);
+    arc_buf_printf(e->o, ",\"count\":\"%llu\",\"sum\":%.6f,\"bucketCounts\":[", m.boot_count,
+                   m.boot_sum);
+    unsigned long long below = 0;
+    for (size_t i = 0; i < NBUCKETS; i++) {
+        arc_buf_printf(e->o, "\"%llu\",", m.boot_bucket[i] - below);
+        below = m.boot_bucket[i];
+    }
+    arc_buf_printf(e->o, "\"%llu\"],\"explicitBounds\":[", m.boot_count - below);
+    for (size_t i = 0; i < NBUCKETS; i++)
+        arc_buf_printf(e->o, "%s%g", i ? "," : "", buckets[i]);
+    arc_buf_puts(e->o, "]}],\"aggregationTemporality\":2}}");
+
+    static const char *const outcomes[] = {"ok", "failed", "skipped"};
+    o_sum(e, "cortex.bootstraps", "{bootstrap}", "Bootstraps run, by outcome.", "outcome",
+          outcomes, m.boots, 2);
+    o_sum(e, "cortex.phase.attempts", "{attempt}", "Attempts of each bootstrap phase.", "phase",
+          cx_phase_names, m.attempts, CX_NPHASES);
+    o_open(e, "cortex.phase.runs", "{run}", "Bootstrap phases run, by outcome.", "sum");
+    arc_buf a;
+    arc_buf_init(&a);
+    for (int i = 0; i < CX_NPHASES; i++)
+        for (int k = 0; k < 3; k++) {
+            arc_buf_reset(&a);
+            cx_attr_str(&a, "phase", cx_phase_names[i]);
+            cx_attr_str(&a, "outcome", outcomes[k]);
+            o_int(e, arc_buf_str(&a), true, m.runs[i][k]);
+        }
+    arc_buf_free(&a);
+    o_close_sum(e);
+}
+
+static void deep_otlp(otlp_enc *e)
+{
+    o_sum(e, "cortex.deep_health.rounds", "{round}", "Deep-health rounds run.", NULL, NULL,
+          &m.dep_rounds, 1);
+    bool any = false;
+    for (int i = 0; i < CX_NPHASES; i++)
+        any = any || m.dep_known[i];
+    if (!any)
+        return;
+    arc_buf a;
+    arc_buf_init(&a);
+    for (int g = 0; g < 2; g++) {
+        if (g == 0)
+            o_open(e, "cortex.dependency.check_latency", "s",
+                   "Latency of the last deep check of each dependency.", "gauge");
+        else
+            o_open(e, "cortex.dependency.up", "1",
+                   "1 when the last deep check of a dependency passed.", "gauge");
+        for (int i = 0; i < CX_NPHASES; i++) {
+            if (!m.dep_known[i])
+                continue;
+            arc_buf_reset(&a);
+            cx_attr_str(&a, "dependency", cx_phase_names[i]);
+            cx_attr_str(&a, "service", cx_phase_services[i]);
+            if (g == 0) {
+                o_point(e, arc_buf_str(&a), false);
+                arc_buf_printf(e->o, ",\"asDouble\":%.6f}", m.dep_latency[i]);
+            } else {
+                o_int(e, arc_buf_str(&a), false, m.dep_up[i] ? 1 : 0);
+            }
+        }
+        o_close_gauge(e);
+    }
+    arc_buf_free(&a);
+}
+
+static void outbox_otlp(otlp_enc *e)
+{
+    static const char *const results[] = {"acked", "failed"}, *const oks[] = {"ok", "failed"},
+                             *const kinds[] = {"event", "otlp"};
+    o_sum(e, "cortex.events", "{event}", "Lifecycle events sent, by result (JetStream ack).",
+          "result", results, m.events, 2);
+    o_sum(e, "cortex.otlp.exports", "{export}", "OTLP/HTTP exports (traces and metrics), by result.",
+          "result", oks, m.exports, 2);
+    o_sum(e, "cortex.outbox.dropped", "{item}",
+          "Events and OTLP exports dropped: the queue was full or cortex was stopping.", "kind",
+          kinds, m.dropped, 2);
+}
+
+void cx_metrics_otlp(arc_buf *out)
+{
+    double now = cx_unix_now();
+    pthread_mutex_lock(&m.mu);
+    double t0 = m.epoch > 0 && m.epoch <= now ? m.epoch : now;
+    otlp_enc e = {out, (unsigned long long)(t0 * 1e9), (unsigned long long)(now * 1e9), 0, 0};
+    bootstrap_otlp(&e);
+    deep_otlp(&e);
+    outbox_otlp(&e);
     pthread_mutex_unlock(&m.mu);
 }

@@ -103,6 +103,7 @@ bool cx_deep_check(const cx_config *c, arc_buf *out, cx_deep_round *round)
     fill_round(jobs, r);
     cx_metric_deep(r);
     cx_trace_deep(r, healthy);
+    cx_otlp_export_metrics();
     return healthy;
 }
 

@@ -3,7 +3,9 @@
  * percent-decoded) is built once; spans are encoded as one
  * ExportTraceServiceRequest and queued on the outbox; its thread POSTs them to
  * $OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces (libcurl) within ARC_CORTEX_OTLP_TIMEOUT,
- * reading at most 64 KiB of the reply. OTEL_SDK_DISABLED=true: nothing is built. */
+ * reading at most 64 KiB of the reply. The metrics (metrics.c encodes them) go the
+ * same way as one ExportMetricsServiceRequest to .../v1/metrics.
+ * OTEL_SDK_DISABLED=true: nothing is built. */
 #include "cortex.h"
 
 #include <curl/curl.h>
@@ -12,7 +14,7 @@
 
 #define RESOURCE_MAX 4096
 
-static char traces_url[600];
+static char traces_url[600], metrics_url[600];
 static char resource[RESOURCE_MAX]; /* the "attributes" array's elements */
 static bool enabled;
 
@@ -95,6 +97,8 @@ static void resource_attrs(const cx_config *c, arc_buf *a, char *service, size_t
 void cx_otlp_configure(const cx_config *c)
 {
     arc_snprintf(traces_url, sizeof traces_url, "%s/v1/traces", c->otlp_endpoint);
+    arc_snprintf(metrics_url, sizeof metrics_url, "%s/v1/metrics", c->otlp_endpoint);
+    cx_metrics_epoch();
     enabled = !c->otel_disabled;
     char service[256];
     arc_strlcpy(service, c->service_name, sizeof service);
@@ -169,6 +173,26 @@ void cx_otlp_export(const cx_span *spans, int n)
         cx_metric_drop(CX_OUT_OTLP);
 }
 
+/* ---- metrics ------------------------------------------------------------------------------ */
+void cx_otlp_export_metrics(void)
+{
+    if (!enabled)
+        return;
+    arc_buf o;
+    arc_buf_init(&o);
+    arc_buf_printf(&o, "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[%s]},"
+                   "\"scopeMetrics\":[{\"scope\":{\"name\":\"arc-cortex\",\"version\":\"%s\"},"
+                   "\"metrics\":[", resource, ARC_VERSION);
+    cx_metrics_otlp(&o);
+    arc_buf_puts(&o, "]}]}]}");
+    char *body = o.oom ? NULL : strdup(arc_buf_str(&o));
+    arc_buf_free(&o);
+    if (body)
+        cx_outbox_push(CX_OUT_OTLP, "metrics", body);
+    else
+        cx_metric_drop(CX_OUT_OTLP);
+}
+
 /* ---- the POST ----------------------------------------------------------------------------- */
 static size_t discard(char *p, size_t sz, size_t n, void *ud)
 {
@@ -178,17 +202,18 @@ static size_t discard(char *p, size_t sz, size_t n, void *ud)
     return *seen > (64u << 10) ? 0 : sz * n;
 }
 
-void cx_otlp_send(const char *body, double timeout)
+bool cx_otlp_send(bool metrics, const char *body, double timeout)
 {
+    const char *url = metrics ? metrics_url : traces_url;
     CURL *h = curl_easy_init();
     if (!h) {
         cx_metric_export(false);
-        return;
+        return false;
     }
     size_t seen = 0;
     struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
     long ms = (long)(timeout * 1000);
-    curl_easy_setopt(h, CURLOPT_URL, traces_url);
+    curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
@@ -205,8 +230,9 @@ void cx_otlp_send(const char *body, double timeout)
     static bool told; /* the outbox thread only: the first failure is told, all are counted */
     if (!ok && !told && (told = true))
         fprintf(stderr, "%s: OTLP export to %s failed: %s (HTTP %ld); failures are "
-                "counted in /metrics\n", CX_PROG, traces_url,
+                "counted in /metrics\n", CX_PROG, url,
                 rc == CURLE_OK ? "refused" : curl_easy_strerror(rc), status);
     curl_slist_free_all(hd);
     curl_easy_cleanup(h);
+    return ok;
 }

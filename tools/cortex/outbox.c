@@ -1,9 +1,11 @@
 /* outbox.c — what cortex sends out on the side (lifecycle events to JetStream,
- * OTLP trace exports) goes through one bounded queue and one background thread,
+ * OTLP trace and metrics exports) goes through one bounded queue and one background thread,
  * so sending never delays nor fails a bootstrap or a request: a full queue drops
  * (counted in /metrics), an event is bounded by ARC_CORTEX_EVENT_TIMEOUT (2 s),
  * an export by ARC_CORTEX_OTLP_TIMEOUT (2 s).
- * cx_outbox_stop drains what is queued within a bound, then stops the thread. */
+ * cx_outbox_stop drains what is queued within a bound, then stops the thread; while
+ * it drains, an OTLP export after one that failed is dropped (counted), not tried:
+ * the endpoint is down or silent, and the exit would wait a timeout per export. */
 #include "cortex.h"
 #include "natsprobe.h"
 
@@ -16,7 +18,7 @@
 
 typedef struct {
     cx_out_kind kind;
-    char *subject; /* event: the NATS subject */
+    char *subject; /* event: the NATS subject; OTLP: "metrics" or NULL (traces) */
     char *payload;
 } out_item;
 
@@ -25,7 +27,7 @@ static struct {
     pthread_cond_t cv;
     out_item q[OUT_MAX];
     int head, n;
-    bool started, stopping, busy;
+    bool started, stopping, busy, draining, otlp_failed;
     double send_timeout, otlp_timeout;
     const char *nats_url;
     pthread_t thread;
@@ -56,14 +58,20 @@ static void *outbox_loop(void *arg)
         ob.head = (ob.head + 1) % OUT_MAX;
         ob.n--;
         ob.busy = true;
+        bool skip = it.kind == CX_OUT_OTLP && ob.draining && ob.otlp_failed;
         pthread_mutex_unlock(&ob.mu);
-        if (it.kind == CX_OUT_EVENT)
+        bool failed = false;
+        if (skip)
+            cx_metric_drop(it.kind);
+        else if (it.kind == CX_OUT_EVENT)
             send_event(&it);
         else
-            cx_otlp_send(it.payload, ob.otlp_timeout);
+            failed = !cx_otlp_send(it.subject != NULL, it.payload, ob.otlp_timeout);
         free(it.subject);
         free(it.payload);
         pthread_mutex_lock(&ob.mu);
+        if (it.kind == CX_OUT_OTLP && !skip)
+            ob.otlp_failed = failed;
         ob.busy = false;
         pthread_cond_broadcast(&ob.cv);
     }
@@ -77,7 +85,7 @@ void cx_outbox_start(const cx_config *c)
     ob.send_timeout = c->event_timeout;
     ob.otlp_timeout = c->otlp_timeout;
     ob.nats_url = c->nats_url;
-    ob.stopping = false;
+    ob.stopping = ob.draining = ob.otlp_failed = false;
     ob.started = pthread_create(&ob.thread, NULL, outbox_loop, NULL) == 0;
     pthread_mutex_unlock(&ob.mu);
 }
@@ -110,6 +118,7 @@ void cx_outbox_stop(double flush)
         pthread_mutex_unlock(&ob.mu);
         return;
     }
+    ob.draining = true;
     double end = arc_now() + flush;
     while ((ob.n > 0 || ob.busy) && arc_now() < end) {
         struct timespec ts;
