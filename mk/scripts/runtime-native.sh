@@ -211,6 +211,8 @@ do_status() {
         [ "$pid" = - ] || proc="arc-$c pid $pid"
         if [ -n "${PROBE_RC[$c]+x}" ]; then
             if [ "${PROBE_RC[$c]}" = 0 ]; then health=healthy; else health=unhealthy; fi
+            # Supervisor says STARTING for its first second (startsecs); serving, it runs.
+            [ "$st" != STARTING ] || [ "$health" != healthy ] || st=RUNNING
         fi
         if [ "$st" != ABSENT ]; then
             st=${st,,}

@@ -16,12 +16,22 @@ native_check() {
     return 1
 }
 
+# cortex_local_dsn: oracle's URL, over its unix socket in the state folder instead of TCP.
+# The native cluster trusts local socket connections (pg-init.sh: --auth-local=trust), so
+# cortex needs no password, and none is written into its program config.
+cortex_local_dsn() {
+    local url rest
+    url=$(service_url oracle postgres) # postgresql://USER@127.0.0.1:PORT/DB
+    rest=${url#*://}
+    printf 'postgresql://%s@/%s?host=%s&port=%s\n' "${rest%%@*}" "${rest##*/}" \
+        "$NATIVE_RUNDIR/oracle" "$ARC_ORACLE_PORT"
+}
+
 native_command() {
     NATIVE_CMD=("$ARC_BIN/cortex" server --addr 127.0.0.1 --port "$ARC_CORTEX_PORT")
     NATIVE_ENV=(
         "ARC_ROOT=$ARC_ROOT"
-        "DATABASE_URL=$(service_url oracle postgres)"
-        "PGPASSWORD=$(service_env oracle PGPASSWORD)"
+        "DATABASE_URL=$(cortex_local_dsn)"
         "NATS_URL=$(service_url flash client)"
         "PULSAR_ADMIN_URL=$(service_url strange admin)"
         "REDIS_URL=$(service_url sonic redis)"
@@ -34,5 +44,8 @@ native_command() {
         OTEL_RESOURCE_ATTRIBUTES OTEL_SDK_DISABLED; do
         [ -z "${!v:-}" ] || NATIVE_ENV+=("$v=${!v}")
     done
-    NATIVE_CWD=$ARC_ROOT
+    # Its working directory is its state folder (data/cortex), like every native program:
+    # that is how a server left behind by a killed supervisord is recognised and stopped.
+    # It finds the kit's files through ARC_ROOT.
+    NATIVE_CWD=$NATIVE_DATA
 }

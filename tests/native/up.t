@@ -46,7 +46,7 @@ check_cmd "make info shows the runtime" 0 'runtime native' nmake info
 check_cmd "make status exits 0" 0 '' nmake status
 like "$OUT" "runtime: native" "make status shows the runtime"
 for c in flash sonic oracle; do
-    like "$OUT" "$c +arc-$c pid [0-9]+ +running +healthy" "make status: $c running, healthy, with its pid"
+    like "$OUT" "$c +arc-$c pid [0-9]+ +(running|starting) +healthy" "make status: $c running, healthy, with its pid"
 done
 like "$OUT" "strange +- +not started: PULSAR_HOME is not set" "make status: strange not started, with the reason"
 like "$OUT" "127\.0\.0\.1:$ARC_FLASH_PORT,127\.0\.0\.1:$ARC_FLASH_MONITOR_PORT" "make status: flash's ports"

@@ -169,10 +169,10 @@ native_packages() {
 }
 
 # native_leftovers CODENAME...: "pid name" of those services' servers (nats-server,
-# redis-server, postgres, java) that run outside our supervisord, e.g. after it was killed
-# -9 and its programs lived on. Recognized by their command line naming the service's
-# data/ or run/ folder (Redis rewrites its own: by its working directory); nothing else
-# is ever counted.
+# redis-server, postgres, java, cortex) that run outside our supervisord, e.g. after it
+# was killed -9 and its programs lived on. Recognized by their command line naming the
+# service's data/ or run/ folder (Redis rewrites its own and cortex names none: by their
+# working directory); nothing else is ever counted.
 native_leftovers() {
     local d pid comm cwd c pats=()
     for c in "$@"; do pats+=(-e "$NATIVE_DATA_ROOT/$c" -e "$NATIVE_RUNDIR/$c/"); done
@@ -183,7 +183,7 @@ native_leftovers() {
         case "$comm" in
         nats-server | postgres | java)
             tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qsF "${pats[@]}" || continue ;;
-        redis-server)
+        redis-server | cortex)
             cwd=$(readlink "$d/cwd" 2>/dev/null || true)
             printf '%s/\n' "$cwd" | grep -qsF "${pats[@]}" || continue ;;
         *) continue ;;
