@@ -12,7 +12,9 @@ need_probe cortex
 need_probe natsprobe
 need_cmd curl jq python3 redis-server nats-server
 
+# shellcheck disable=SC2119 # default servers, no extra options
 start_nats
+# shellcheck disable=SC2119
 start_redis
 NURL="nats://127.0.0.1:$NATS_PORT"
 "$ARC_BIN/natsprobe" -q --server "$NURL" streams apply "$ARC_ROOT/services/messaging/streams.json" ||

@@ -15,7 +15,7 @@ timeout 20 docker info >/dev/null 2>&1 || skip_all "no Docker engine answers 'do
 
 # The kit's services in the default profile and the upstream image each one builds on.
 cd "$ARC_ROOT"
-declare -A dir=([flash]=messaging [strange]=streaming [sonic]=cache [oracle]=sql)
+declare -A dir=([flash]=messaging [strange]=streaming [sonic]=cache [oracle]=sql [cortex]=cortex)
 tag=t$$-$RANDOM
 probes=arc-test-probes/probes:$tag
 export ARC_PROBES_IMAGE=$probes
@@ -23,7 +23,8 @@ unset ARC_PROBES_LOCAL ARC_RUNTIME_RESOLVED
 needed=("$probes")
 for c in "${!dir[@]}"; do
     export "ARC_${c^^}_TAG=$tag"   # images that do not exist here
-    needed+=("$(sed -n 's/^ARG BASE_IMAGE=//p' "services/${dir[$c]}/Dockerfile")")
+    base=$(sed -n 's/^ARG BASE_IMAGE=//p' "services/${dir[$c]}/Dockerfile")
+    [ -z "$base" ] || needed+=("$base") # cortex: the kit's own program on scratch, no base
 done
 
 info() { run env -u ARC_RUNTIME "$@" make -C "$ARC_ROOT" -s info; }

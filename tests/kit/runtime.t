@@ -19,6 +19,17 @@ need_cmd make python3
 
 kit_copy
 rm -f "$KIT"/services/cortex/*.mk "$KIT"/mk/scripts/runtime-native.sh
+# In this copy cortex is a one-shot (kind: oneshot: no container, a command run last), so
+# that the one-shot mechanics are tested too; the kit's own cortex is a service.
+cat >"$KIT/services/cortex/service.yaml" <<'YAML'
+name: arc-cortex
+codename: cortex
+tech: bootstrap
+role: cortex
+kind: oneshot
+description: a one-shot for this test
+depends_on: [oracle, flash, strange, sonic]
+YAML
 calls=$TEST_TMP/calls
 export ARC_TEST_CALLS=$calls
 
@@ -54,20 +65,20 @@ calls_are "sonic-build/up/down/logs/status/shell go to the runtime" \
 kmake messaging-up >/dev/null
 kmake messaging-down >/dev/null
 kmake messaging-logs >/dev/null
-calls_are "messaging-up/down/logs: flash, strange, sonic (up as a group)" $'up flash strange sonic (profile)\ndown flash strange sonic\nlogs flash strange sonic'
+calls_are "messaging-up/down/logs: flash, strange, sonic (up as a group; then their states, for the started events)" \
+    $'up flash strange sonic (profile)\nstatus flash strange sonic (profile)\ndown flash strange sonic\nlogs flash strange sonic'
 
 # One-shots run what their service.yaml names (run:), directly, once the services are up.
-sed -i '/^run:/d' "$KIT/services/cortex/service.yaml"
 check_cmd "make up: the profile's services, dependencies first (a one-shot without run: is named)" 0 \
     'cortex: nothing to run' kmake up
 calls_are "make up starts oracle (cortex's dependency) with flash, strange, sonic, as a profile, then shows the status table" \
-    $'up oracle flash strange sonic (profile)\nstatus oracle flash strange sonic'
+    $'up oracle flash strange sonic (profile)\nstatus oracle flash strange sonic (profile)\nstatus oracle flash strange sonic'
 # shellcheck disable=SC2016 # the script expands these when it runs
 printf '#!/bin/sh\necho "ONESHOT RAN ($*) after: $(tail -n 1 "$ARC_TEST_CALLS")"\n' >"$KIT/services/cortex/oneshot.sh"
 chmod +x "$KIT/services/cortex/oneshot.sh"
 printf 'run: [oneshot.sh, "two words"]\n' >>"$KIT/services/cortex/service.yaml"
 check_cmd "make up runs the one-shot's run: last, from its folder, with its arguments" 0 \
-    'ONESHOT RAN \(two words\) after: up oracle flash strange sonic \(profile\)' kmake up
+    'ONESHOT RAN \(two words\) after: status oracle flash strange sonic \(profile\)' kmake up
 # Hooks (service.yaml hooks:) run after up and before down, from the service's folder.
 # shellcheck disable=SC2016 # the script expands these when it runs
 printf '#!/bin/sh\necho "HOOK $1, calls so far: $(wc -l <"$ARC_TEST_CALLS")"\n' >"$KIT/services/cache/hook.sh"

@@ -11,6 +11,7 @@ need_cmd nats-server jq python3
 need_probe natsprobe
 NP="$ARC_BIN/natsprobe"
 unset NATS_URL NATS_TOKEN NATS_USER NATS_PASSWORD NATS_CREDS
+# shellcheck disable=SC2119 # a default server, no extra options
 start_nats
 URL="nats://127.0.0.1:$NATS_PORT"
 jq '{streams: [.streams[] | select(.name == "CORE_LIFECYCLE")]}' \

@@ -59,15 +59,16 @@ like "$(grep -A3 '^  reason:' "$KIT/profiles.yaml")" 'includes: \[think\]' "prem
 like "$(grep -A3 '^  reason:' "$KIT/profiles.yaml")" 'services: \[friday\]' "premise: reason adds friday"
 is "$(sed -n 's/^depends_on: *//p' "$(yaml_of cortex)")" "[oracle, flash, strange, sonic]" \
     "premise: cortex depends on oracle, flash, strange, sonic, in that order"
-is "$(grep -l '^kind: oneshot' "$KIT"/services/*/service.yaml)" "$(yaml_of cortex)" "premise: cortex is the only one-shot"
+is "$(grep -l '^kind: oneshot' "$KIT"/services/*/service.yaml || true)" "" "premise: no one-shot (cortex is a service)"
 is "$(grep -h '^depends_on:' "$KIT"/services/*/service.yaml | grep -vc '\[\]$')" 1 \
     "premise: no other service depends on anything"
-# Hence: cortex's dependencies first, depth first in its order, and cortex (a one-shot) last.
+# Hence: cortex's dependencies first, depth first in its order, then cortex; reason adds
+# friday after think's (its includes come first).
 is "$(sm profile think | xargs)" "oracle flash strange sonic cortex" "profile think: start order"
 is "$(sm profile | xargs)" "oracle flash strange sonic cortex" "profile with no name: the default (think)"
-is "$(sm profile reason | xargs)" "oracle flash strange sonic friday cortex" "profile reason: think's, then friday, cortex last"
-is "$(sm profile reason service | xargs)" "oracle flash strange sonic friday" "profile reason service: services only"
-is "$(sm profile think oneshot)" "cortex" "profile think oneshot"
+is "$(sm profile reason | xargs)" "oracle flash strange sonic cortex friday" "profile reason: think's, then friday"
+is "$(sm profile reason service | xargs)" "oracle flash strange sonic cortex friday" "profile reason service: all of them are services"
+is "$(sm profile think oneshot)" "" "profile think oneshot: none"
 check_cmd "unknown profile -> 64, naming the known ones" 64 "unknown profile 'nope' in profiles.yaml \\(known: think, reason\\)" sm profile nope
 check_cmd "unknown kind -> 64" 64 "unknown kind 'daemon'" sm profile think daemon
 
@@ -77,7 +78,7 @@ snippet=$OUT
 check_cmd "resolve '' is the default profile" 0 '' sm resolve ''
 is "$OUT" "$snippet" "resolve '' = resolve"
 meta() { bash -c 'set -eu; eval "$1"; shift; eval "$1"' _ "$snippet" "$1"; }
-is "$(meta 'echo "${ARC_META_SERVICES[*]}|${ARC_META_ONESHOTS[*]}"')" "oracle flash strange sonic|cortex" \
+is "$(meta 'echo "${ARC_META_SERVICES[*]}|${ARC_META_ONESHOTS[*]}"')" "oracle flash strange sonic cortex|" \
     "resolve: ARC_META_SERVICES and ARC_META_ONESHOTS in start order"
 is "$(meta 'echo "${ARC_META_PROFILES[*]}"')" "think reason" "resolve: ARC_META_PROFILES"
 is "$(meta 'echo "${ARC_META_ALL[*]}"')" "$(sort <<<"$codenames" | xargs)" "resolve: ARC_META_ALL, every service (sorted)"
