@@ -5,6 +5,8 @@
 # process this test starts is tracked and stopped by tap.sh, none other is touched.
 # shellcheck source=SCRIPTDIR/../lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=SCRIPTDIR/cortex-lib.sh
+. "$(dirname "$0")/cortex-lib.sh"
 need_probe cortex
 need_cmd curl jq redis-server
 
@@ -101,10 +103,7 @@ ok "$((ELAPSED <= 5 ? 0 : 1))" "... promptly (${ELAPSED}s)"
 like "$(cat "$TEST_TMP/down.log")" "SIGTERM, stopping" "... and says so"
 
 # ---- real servers -----------------------------------------------------------------------
-start_pg
-for f in "$ARC_ROOT"/services/sql/init/*.sql; do
-    as_pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAtX -f "$f" 2>/dev/null
-done
+cortex_pg
 # shellcheck disable=SC2119
 start_nats
 PULSAR=""

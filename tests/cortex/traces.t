@@ -9,6 +9,8 @@
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=SCRIPTDIR/cortex-lib.sh
+. "$(dirname "$0")/cortex-lib.sh"
 need_probe cortex
 need_cmd curl jq python3 redis-server nats-server
 
@@ -20,32 +22,12 @@ for w in /metrics traceparent OTEL_EXPORTER_OTLP_ENDPOINT OTEL_SERVICE_NAME OTEL
     like "$OUT" "$w" "cortex --help names $w"
 done
 
-start_pg
-for f in "$ARC_ROOT"/services/sql/init/*.sql; do
-    as_pg "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAtX -f "$f" 2>/dev/null
-done
-# shellcheck disable=SC2119
-start_nats
-# shellcheck disable=SC2119
-start_redis
-PULSAR=""
-start_pulsar_standin PULSAR
-# shellcheck disable=SC2153  # PG_PASSWORD is set by tap.sh
-export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres" PGPASSWORD="$PG_PASSWORD" \
-    NATS_URL="nats://127.0.0.1:$NATS_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-    PULSAR_ADMIN_URL=$PULSAR BOOTSTRAP_LOCK="$TEST_TMP/lock" BOOTSTRAP_RESULT="$TEST_TMP/result.json"
-unset OTEL_SDK_DISABLED OTEL_SERVICE_NAME OTEL_RESOURCE_ATTRIBUTES OTEL_EXPORTER_OTLP_ENDPOINT
+cortex_platform
 
 # ---- the test receiver -------------------------------------------------------------------
 SPANS="$TEST_TMP/spans.jsonl"
 ERRS="$TEST_TMP/receiver-errors.txt"
-python3 "$ARC_ROOT/tests/cortex/otlp_receiver.py" --out "$SPANS" --errors "$ERRS" \
-    >"$TEST_TMP/receiver.log" 2>&1 &
-track_pid $!
-for _ in $(seq 100); do grep -q 'listening on' "$TEST_TMP/receiver.log" && break; sleep 0.05; done
-REC_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TEST_TMP/receiver.log")
-[ -n "$REC_PORT" ] || bail_out_log "the OTLP test receiver did not start" "$TEST_TMP/receiver.log"
-RECEIVER="http://127.0.0.1:$REC_PORT"
+otlp_receiver_start --out "$SPANS" --errors "$ERRS"
 nspans() { wc -l <"$SPANS" | tr -d ' '; }
 # spans_since N: the spans received after the first N, as one JSON array
 spans_since() { tail -n +"$(($1 + 1))" "$SPANS" | jq -s .; }
