@@ -1,9 +1,4 @@
 #!/usr/bin/env bash
-# tests/cortex/server.t again, against the ASan+UBSan build (build/<cc>-asan/bin, make tools-asan):
+# tests/cortex/server.t again, against the ASan+UBSan build (tests/lib/asan.sh);
 # a leak or an error at the server's SIGTERM exit fails its exit-status tests.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cc=$(basename "${CC:-cc}")
-export ARC_BIN="$root/build/$cc-asan/bin"
-export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-exec bash "$root/tests/cortex/server.t"
+exec bash "$(dirname "$0")/../lib/asan.sh" "$0" "$(dirname "$0")/../../tests/cortex/server.t"

@@ -9,7 +9,10 @@
 #                           a private lock and result file); no OTEL_* variable is left set
 #   otlp_receiver_start OPTION...   tests/cortex/otlp_receiver.py (a test receiver) with those
 #                           options; RECEIVER is its http://127.0.0.1:PORT
-# shellcheck disable=SC2034  # PULSAR, RECEIVER, REC_PORT are read by the test files
+#   start_server NAME [VAR=VALUE...]   `cortex server` on a free port with those variables, its
+#                           own lock and result file (TEST_TMP/NAME.*), log TEST_TMP/NAME.log:
+#                           CX_PORT and CX_PID, and the same as PORT_<NAME> and PID_<NAME>
+# shellcheck disable=SC2034  # PULSAR, RECEIVER, REC_PORT, CX_* are read by the test files
 
 cortex_pg() {
     local f
@@ -43,4 +46,17 @@ otlp_receiver_start() {
     REC_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
     [ -n "$REC_PORT" ] || bail_out_log "the OTLP test receiver did not start" "$log"
     RECEIVER="http://127.0.0.1:$REC_PORT"
+}
+
+start_server() {
+    local name=$1
+    shift
+    CX_PORT=$(free_port)
+    env "$@" ARC_CORTEX_PORT="$CX_PORT" BOOTSTRAP_LOCK="$TEST_TMP/$name.lock" \
+        BOOTSTRAP_RESULT="$TEST_TMP/$name.json" "$ARC_BIN/cortex" server >"$TEST_TMP/$name.log" 2>&1 &
+    CX_PID=$!
+    track_pid "$CX_PID"
+    wait_port "$CX_PORT" 20 "$CX_PID" || bail_out_log "cortex server $name did not start" "$TEST_TMP/$name.log"
+    printf -v "PORT_$name" '%s' "$CX_PORT"
+    printf -v "PID_$name" '%s' "$CX_PID"
 }

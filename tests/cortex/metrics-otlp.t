@@ -84,18 +84,6 @@ sleep 0.5
 is "$(nmet)" "$N" "OTEL_SDK_DISABLED=true: no metrics received"
 
 # ---- cortex server: the monitor's rounds, a bootstrap, and /metrics agreeing ------------------
-start_server() { # NAME VAR=VALUE...: cortex server -> PORT_<NAME>, PID_<NAME>
-    local name=$1 port pid
-    shift
-    port=$(free_port)
-    env "$@" ARC_CORTEX_PORT="$port" BOOTSTRAP_LOCK="$TEST_TMP/$name.lock" \
-        BOOTSTRAP_RESULT="$TEST_TMP/$name.json" "$ARC_BIN/cortex" server >"$TEST_TMP/$name.log" 2>&1 &
-    pid=$!
-    track_pid "$pid"
-    wait_port "$port" 20 "$pid" || bail_out_log "cortex server $name did not start" "$TEST_TMP/$name.log"
-    printf -v "PORT_$name" '%s' "$port"
-    printf -v "PID_$name" '%s' "$pid"
-}
 PORT_srv="" PORT_off=""
 N=$(nmet)
 start_server srv ARC_CORTEX_MONITOR_INTERVAL=60

@@ -20,19 +20,6 @@ http() {
     HDRS=$(cat "$TEST_TMP/.hdrs" 2>/dev/null || true)
 }
 
-# start_cortex NAME [VAR=VALUE...]: cortex server on a free port -> CX_PORT CX_PID
-start_cortex() {
-    local name=$1
-    shift
-    CX_PORT=$(free_port)
-    env "$@" ARC_CORTEX_PORT="$CX_PORT" BOOTSTRAP_RESULT="$TEST_TMP/$name.json" \
-        BOOTSTRAP_LOCK="$TEST_TMP/$name.lock" "$ARC_BIN/cortex" server \
-        >"$TEST_TMP/$name.log" 2>&1 &
-    CX_PID=$!
-    track_pid "$CX_PID"
-    wait_port "$CX_PORT" 20 "$CX_PID" || bail_out_log "cortex server did not start" "$TEST_TMP/$name.log"
-}
-
 # stop_cortex: SIGTERM to the server this test started; RC its exit status.
 stop_cortex() {
     kill -TERM "$CX_PID"
@@ -46,7 +33,7 @@ stop_cortex() {
 
 # ---- every dependency down --------------------------------------------------------
 d1=$(dead_port) d2=$(dead_port) d3=$(dead_port) d4=$(dead_port)
-start_cortex down DATABASE_URL="postgresql://postgres@127.0.0.1:$d1/postgres" \
+start_server down DATABASE_URL="postgresql://postgres@127.0.0.1:$d1/postgres" \
     NATS_URL="nats://127.0.0.1:$d2" PULSAR_ADMIN_URL="http://127.0.0.1:$d3" \
     REDIS_URL="redis://127.0.0.1:$d4" ARC_CORTEX_CHECK_TIMEOUT=1
 t0=$(now)
@@ -119,7 +106,7 @@ redis_up() {
 }
 
 # shellcheck disable=SC2153  # PG_PASSWORD is set by tap.sh
-start_cortex up DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres" \
+start_server up DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres" \
     PGPASSWORD="$PG_PASSWORD" NATS_URL="nats://127.0.0.1:$NATS_PORT" PULSAR_ADMIN_URL="$PULSAR" \
     REDIS_URL="redis://127.0.0.1:$RPORT" BOOTSTRAP_BACKOFF_BASE=0.3 BOOTSTRAP_BACKOFF_CAP=0.5 \
     BOOTSTRAP_BREAKER_OPEN=0.5 BOOTSTRAP_TIMEOUT=60 ARC_CORTEX_MONITOR_INTERVAL=0.5 \

@@ -117,20 +117,7 @@ http() {
     CODE=${out% *}
     TIME=${out#* }
 }
-# start_server NAME VAR=VALUE...: cortex server -> PORT_<NAME>, PID_<NAME>
 PORT_ok="" PORT_closed="" PORT_hang=""
-start_server() {
-    local name=$1 port pid
-    shift
-    port=$(free_port)
-    env "$@" ARC_CORTEX_PORT="$port" BOOTSTRAP_LOCK="$TEST_TMP/$name.lock" \
-        BOOTSTRAP_RESULT="$TEST_TMP/$name.json" "$ARC_BIN/cortex" server >"$TEST_TMP/$name.log" 2>&1 &
-    pid=$!
-    track_pid "$pid"
-    wait_port "$port" 20 "$pid" || bail_out_log "cortex server $name did not start" "$TEST_TMP/$name.log"
-    printf -v "PORT_$name" '%s' "$port"
-    printf -v "PID_$name" '%s' "$pid"
-}
 N=$(nspans)
 start_server ok ARC_CORTEX_MONITOR_INTERVAL=60
 ok_if "the monitor's first round: a cortex.health.deep span" \
