@@ -99,6 +99,17 @@ service_env() {
     done
 }
 
+# runtime_states CODENAME...: RUNTIME_STATE[codename] = its state as the runtime reports it
+# ("running", "not started: <why>", ...), without probing anything.
+runtime_states() {
+    declare -gA RUNTIME_STATE=()
+    local c st _
+    resolve_runtime # here, not in the subshell below: once per script
+    while IFS=$'\t' read -r c _ st _; do
+        [ -z "$c" ] || RUNTIME_STATE[$c]=$st
+    done < <(ARC_STATUS_PROBE=0 "$(runtime_script)" status "$@" 2>/dev/null || true)
+}
+
 declare -gA PROBE_RC=() PROBE_LINE=()
 # probe_all [PROBE-OPTION...] -- CODENAME...: every service's probe at once; the verdicts
 # in PROBE_RC[codename], the lines in PROBE_LINE[codename]. Takes as long as the slowest.
@@ -122,17 +133,6 @@ probe_all() {
         PROBE_LINE[$c]=${PROBE_LINE[$c]%$'\n'}
     done
     rm -rf "$dir"
-}
-
-# profile_services [service|oneshot]: the profile's codenames (ARC_PROFILE, else the
-# file's default) in start order, optionally only one kind.
-profile_services() {
-    meta_load
-    case "${1:-}" in
-    service) printf '%s\n' "${ARC_META_SERVICES[@]+"${ARC_META_SERVICES[@]}"}" ;;
-    oneshot) printf '%s\n' "${ARC_META_ONESHOTS[@]+"${ARC_META_ONESHOTS[@]}"}" ;;
-    *) printf '%s\n' "${ARC_META_SERVICES[@]+"${ARC_META_SERVICES[@]}"}" "${ARC_META_ONESHOTS[@]+"${ARC_META_ONESHOTS[@]}"}" ;;
-    esac
 }
 
 # ---- runtime ---------------------------------------------------------------------

@@ -28,11 +28,6 @@ esac
 timeout=${PLAN_TIMEOUT:-15}
 [[ "$timeout" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "plan: PLAN_TIMEOUT must be seconds, not '$timeout'"
 
-# strange's state as the runtime reports it ("not started: ..." natively without Pulsar).
-strange_state() {
-    ARC_STATUS_PROBE=0 "$SCRIPTS/svc.sh" status strange 2>/dev/null | awk -F'\t' '$1 == "strange" { print $3; exit }' || true
-}
-
 for p in natsprobe pulsaradm pgcheck; do
     [ -x "$ARC_BIN/$p" ] || die "plan: $ARC_BIN/$p is not built (run 'make tools')"
 done
@@ -42,7 +37,9 @@ done
 export NATS_URL DATABASE_URL PGPASSWORD
 skip=""
 if [ -z "${PULSAR_ADMIN_URL:-}" ]; then
-    state=$(strange_state)
+    # "not started: ..." natively without Pulsar
+    runtime_states strange
+    state=${RUNTIME_STATE[strange]:-}
     case "$state" in "not started"*) skip="strange $state" ;; esac
 fi
 [ -n "$skip" ] || : "${PULSAR_ADMIN_URL:=$(service_url strange admin)}"

@@ -48,11 +48,11 @@ shift
 # service is simply probed.
 if [ "$action" = health ] && [ "${ARC_PROFILE_UP:-}" = 1 ]; then
     resolve_runtime
-    rows=$(ARC_STATUS_PROBE=0 "$(runtime_script)" status "$@" 2>/dev/null) || rows=""
+    runtime_states "$@"
     keep=()
     down=()
     for c in "$@"; do
-        state=$(awk -F'\t' -v c="$c" '$1 == c { print $3; exit }' <<<"$rows")
+        state=${RUNTIME_STATE[$c]:-}
         case "$state" in
         "not started"*)
             if out=$("$SCRIPTS/health.sh" "$c" 2>&1); then
@@ -101,6 +101,7 @@ hooks() {
     done
 }
 
+resolve_runtime # in this shell: what runs below reuses the answer
 runtime=$(runtime_script)
 # The lifecycle events (docs/events.md) go to the running flash; events.sh never fails.
 case "$action" in
@@ -110,11 +111,10 @@ up)
     # `started` only for what runs: a profile's up may have left one out (not started).
     ran=("$@")
     if [ "${ARC_PROFILE_UP:-}" = 1 ]; then
-        rows=$(ARC_STATUS_PROBE=0 "$runtime" status "$@" 2>/dev/null) || rows=""
+        runtime_states "$@"
         ran=()
         for c in "$@"; do
-            state=$(awk -F'\t' -v c="$c" '$1 == c { print $3; exit }' <<<"$rows")
-            [[ "$state" == "not started"* ]] || ran+=("$c")
+            [[ "${RUNTIME_STATE[$c]:-}" == "not started"* ]] || ran+=("$c")
         done
     fi
     [ ${#ran[@]} -eq 0 ] || "$SCRIPTS/events.sh" started "${ran[@]}" ;;

@@ -38,7 +38,8 @@ for ph in "${phases[@]}"; do
     pulsar)
         if [ -z "${PULSAR_ADMIN_URL:-}" ]; then
             # the runtime says when it cannot run Pulsar here (natively without PULSAR_HOME)
-            state=$(ARC_STATUS_PROBE=0 "$SCRIPTS/svc.sh" status strange 2>/dev/null | awk -F'\t' '$1 == "strange" { print $3; exit }') || state=""
+            runtime_states strange
+            state=${RUNTIME_STATE[strange]:-}
             case "$state" in
             "not started"*) skip="pulsar|strange $state"; continue ;;
             esac
