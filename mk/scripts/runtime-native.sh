@@ -66,9 +66,10 @@ start() {
         st=${UP_STATE[$NATIVE_PROGRAM]:-ABSENT} pid=${UP_PID[$NATIVE_PROGRAM]:--}
     fi
     case "$st" in
-    RUNNING) say "$NATIVE_PROGRAM is already running (pid $pid)"; return 0 ;;
+    # STARTING: running, supervisor's startsecs not over yet (the wait checks its health).
+    RUNNING | STARTING) say "$NATIVE_PROGRAM is already running (pid $pid)"; return 0 ;;
     # Failing and being retried: start afresh.
-    STARTING | BACKOFF) sv_stop "$NATIVE_PROGRAM" >/dev/null 2>&1 || true ;;
+    BACKOFF) sv_stop "$NATIVE_PROGRAM" >/dev/null 2>&1 || true ;;
     esac
     say "starting $NATIVE_PROGRAM ($SVC_TECH) on $(ports_of "$c")"
     if ! sv_start_program "$NATIVE_PROGRAM"; then
