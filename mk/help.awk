@@ -4,7 +4,8 @@
 #   ##% name: ## Text     a per-service target <codename>-name (mk/services.mk; % = codename)
 #   ##@@ services        here, a section per service (-v svcs: codename US description US folder RS ...)
 # With -v section=NAME only the sections whose title starts with NAME
-# (case-insensitive) are shown.
+# (case-insensitive) are shown; a service's section when NAME is its codename (flash, not
+# flash2).
 BEGIN {
     FS = ":.*## "
     shown = 0
@@ -23,7 +24,7 @@ BEGIN {
     for (i = 1; i <= ns; i++) {
         if (split(svc[i], f, "\037") < 3) continue
         title = f[1] " — " f[2] " (" f[3] ")"
-        if (want != "" && index(tolower(title), want) != 1) continue
+        if (want != "" && tolower(f[1]) != want) continue
         printf "\n%s%s%s\n", bold, title, reset
         shown = 1
         for (j = 1; j <= nt; j++) {

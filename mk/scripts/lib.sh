@@ -88,6 +88,16 @@ service_url() {
     die "$1 has no port named '$2' in its service.yaml"
 }
 
+# service_port CODENAME PORTNAME: that port's host port, resolved.
+service_port() {
+    meta_load
+    local name host
+    while read -r name host _; do
+        [ "$name" != "$2" ] || { printf '%s\n' "$host"; return 0; }
+    done <<<"${META_PORTS[$1]:-}"
+    die "$1 has no port named '$2' in its service.yaml"
+}
+
 # service_env CODENAME VAR: a variable of the service's health environment (service.yaml
 # health.env, e.g. oracle's PGPASSWORD), resolved; empty when it has none.
 service_env() {
@@ -133,6 +143,13 @@ probe_all() {
         PROBE_LINE[$c]=${PROBE_LINE[$c]%$'\n'}
     done
     rm -rf "$dir"
+}
+
+# probe_role CODENAME: the role the service's last probe line (probe_all) names — natsprobe
+# cluster's "role leader|follower", pgcheck's "role primary|standby" — else "-".
+probe_role() {
+    local re='role ([a-z]+)'
+    if [[ "${PROBE_LINE[$1]:-}" =~ $re ]]; then printf '%s\n' "${BASH_REMATCH[1]}"; else echo -; fi
 }
 
 # ---- runtime ---------------------------------------------------------------------

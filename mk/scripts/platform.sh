@@ -88,9 +88,9 @@ do_status() {
     if [ ${#MEMBERS[@]} -gt 0 ]; then rows=$(svc status "${MEMBERS[@]}"); fi
     members oneshot
     {
-        printf 'SERVICE\tCONTAINER\tSTATE\tHEALTH\tPORTS\n'
+        printf 'SERVICE\tCONTAINER\tSTATE\tHEALTH\tROLE\tPORTS\n'
         [ -z "$rows" ] || printf '%s\n' "$rows"
-        for o in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do printf '%s\t-\tone-shot\t-\t-\n' "$o"; done
+        for o in "${MEMBERS[@]+"${MEMBERS[@]}"}"; do printf '%s\t-\tone-shot\t-\t-\t-\n' "$o"; done
     } | table
 }
 
@@ -117,16 +117,25 @@ do_info() {
 }
 
 do_validate() {
-    local impls impl cmd f out failed=0
+    local impls impl cmd f out failed=0 p files
     meta check || failed=1
     mapfile -t impls < <(compose_all)
     [ ${#impls[@]} -gt 0 ] || compose_detect # dies saying what to install
+    # Every profile's settings (env:), as `make up PROFILE=...` gives them to compose.
+    meta_load
+    for p in "${ARC_META_PROFILES[@]}"; do eval "$(meta resolve "$p" | grep '^export ')"; done
     for impl in "${impls[@]}"; do
         read -r -a cmd <<<"$impl"
-        # Each file on its own: extra files (e.g. docker-compose.metrics.yml) are projects too.
+        # Each file on its own: extra files (e.g. docker-compose.metrics.yml) are projects
+        # too; a profile's docker-compose.<profile>.yml goes with the docker-compose.yml it
+        # changes.
         for f in services/*/docker-compose*.yml; do
             [ -f "$f" ] || continue
-            if out=$("${cmd[@]}" -f "$f" config -q 2>&1); then
+            files=(-f "$f")
+            p=${f##*/docker-compose.}
+            p=${p%.yml}
+            [[ " ${ARC_META_PROFILES[*]} " != *" $p "* ]] || files=(-f "${f%/*}/docker-compose.yml" -f "$f")
+            if out=$("${cmd[@]}" "${files[@]}" config -q 2>&1); then
                 say "ok      $impl: $f"
             else
                 warn "INVALID $impl: $f"

@@ -15,12 +15,15 @@ _here=${BASH_SOURCE[0]%/*}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$_here/lib.sh"
 
-# dc CODENAME: DC=(compose command for that service's project).
+# dc CODENAME: DC=(compose command for that service's project): its docker-compose.yml, and
+# docker-compose.<profile>.yml beside it when the profile has one (e.g. flash under ha).
 dc() {
     load_service "$1"
     [ -n "$SVC_COMPOSE" ] || die "$1: no docker-compose.yml in $(relpath "$SVC_DIR")"
     compose_detect
     DC=("${COMPOSE[@]}" -p "arc-$1" --project-directory "$SVC_DIR" -f "$SVC_COMPOSE")
+    [ ! -f "$SVC_DIR/docker-compose.$ARC_META_PROFILE.yml" ] ||
+        DC+=(-f "$SVC_DIR/docker-compose.$ARC_META_PROFILE.yml")
 }
 
 ensure_network() {
@@ -184,11 +187,19 @@ ports_of() {
 }
 
 do_status() {
-    local c st health
+    local c st health running=()
+    local -A sth=()
     for c in "$@"; do
         load_service "$c"
-        read -r st health <<<"$(state "$SVC_CONTAINER")"
-        printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$SVC_CONTAINER" "$st" "$health" "$(ports_of)"
+        sth[$c]=$(state "$SVC_CONTAINER")
+        [[ "${sth[$c]}" != running* ]] || running+=("$c")
+    done
+    # The roles (leader/follower, primary/standby): the probes from the host, all at once.
+    [ "${ARC_STATUS_PROBE:-1}" = 0 ] || probe_all --timeout "${ARC_PROBE_TIMEOUT:-2}" -- "${running[@]+"${running[@]}"}"
+    for c in "$@"; do
+        load_service "$c"
+        read -r st health <<<"${sth[$c]}"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$SVC_CONTAINER" "$st" "$health" "$(probe_role "$c")" "$(ports_of)"
     done
 }
 

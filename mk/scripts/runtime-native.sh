@@ -224,7 +224,7 @@ do_status() {
         else
             st=absent
         fi
-        printf '%s\t%s\t%s\t%s\t%s\n' "$c" "$proc" "$st" "$health" "$(ports_of "$c")"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$proc" "$st" "$health" "$(probe_role "$c")" "$(ports_of "$c")"
     done
 }
 

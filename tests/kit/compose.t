@@ -63,22 +63,35 @@ check_cmd "make validate fails on a broken compose file, naming it" 2 'INVALID .
 kit_copy
 mapfile -t building < <(cd "$KIT" && grep -l '^[[:space:]]*build:' services/*/docker-compose.yml)
 isnt "${#building[@]}" 0 "compose files that build an image: ${building[*]}"
+# A node of the ha profile's cluster also needs the profile's ARC_FLASH_CLUSTER (profiles.yaml
+# env:), named when absent; the kit's way gives it with ARC_PROFILE=ha.
+needs_cluster() { grep -q 'ARC_FLASH_CLUSTER:?' "$KIT/$1"; }
 for impl in "${impls[@]}"; do
     read -r -a dc <<<"$impl"
     for f in "${building[@]}"; do
         at=(--project-directory "$KIT/$(dirname "$f")" -f "$KIT/$f")
+        extra=()
+        if needs_cluster "$f"; then
+            extra=(ARC_FLASH_CLUSTER=arc-test)
+            check_cmd "$impl config $f fails without ARC_FLASH_CLUSTER, naming it and the profile" 1 \
+                'ARC_FLASH_CLUSTER is not set.*PROFILE=ha' \
+                env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" ARC_VERSION="$KIT_VERSION" \
+                "${dc[@]}" "${at[@]}" config -q
+        fi
         check_cmd "$impl config $f fails without ARC_PROBES_IMAGE, naming it" 1 'ARC_PROBES_IMAGE.*probes image' \
-            env -i PATH="$PATH" HOME="$HOME" ARC_VERSION="$KIT_VERSION" "${dc[@]}" "${at[@]}" config -q
+            env -i PATH="$PATH" HOME="$HOME" ARC_VERSION="$KIT_VERSION" "${extra[@]}" "${dc[@]}" "${at[@]}" config -q
         check_cmd "$impl config $f fails without ARC_VERSION, naming it" 1 'ARC_VERSION.*VERSION' \
-            env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" "${dc[@]}" "${at[@]}" config -q
+            env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" "${extra[@]}" "${dc[@]}" "${at[@]}" config -q
         check_cmd "$impl config $f passes with the kit's environment" 0 '' \
             env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" ARC_VERSION="$KIT_VERSION" \
-            "${dc[@]}" "${at[@]}" config -q
+            "${extra[@]}" "${dc[@]}" "${at[@]}" config -q
     done
 done
 for f in "${building[@]}"; do
-    check_cmd "compose.sh (the kit's way) config $f passes with no variable set" 0 '' \
-        env -i PATH="$PATH" HOME="$HOME" "$KIT/mk/scripts/compose.sh" \
+    profile=()
+    ! needs_cluster "$f" || profile=(ARC_PROFILE=ha)
+    check_cmd "compose.sh (the kit's way) config $f passes with no variable set${profile:+ but ${profile[*]}}" 0 '' \
+        env -i PATH="$PATH" HOME="$HOME" ARC_BIN="$ARC_BIN" "${profile[@]}" "$KIT/mk/scripts/compose.sh" \
         --project-directory "$KIT/$(dirname "$f")" -f "$KIT/$f" config -q
 done
 

@@ -45,11 +45,15 @@ check_cmd "ARC_ROOT is the default root" 0 '' env ARC_ROOT="$KIT" "$SM" list
 is "$OUT" "$(sm list)" "ARC_ROOT and --root give the same answer"
 
 # ---- the kit's real files ---------------------------------------------------------------
-codenames=$(for f in "$KIT"/services/*/service.yaml; do sed -n 's/^codename: *//p' "$f"; done)
-check_cmd "check: the kit's files are consistent" 0 "^ok: $(wc -l <<<"$codenames") services, 2 profiles\$" sm check
+# Folder order: the folders' names sorted bytewise (messaging before messaging-2).
+codenames=$(for d in $(cd "$KIT/services" && printf '%s\n' */ | tr -d / | LC_ALL=C sort); do
+    [ ! -f "$KIT/services/$d/service.yaml" ] || sed -n 's/^codename: *//p' "$KIT/services/$d/service.yaml"; done)
+# The profiles: the keys two spaces in under profiles: (read here without svcmeta).
+profiles=$(awk '/^profiles:/ { p = 1; next } p && /^  [a-z][a-z0-9_-]*:/ { sub(/:.*/, ""); print $1 }' "$KIT/profiles.yaml")
+check_cmd "check: the kit's files are consistent" 0 "^ok: $(wc -l <<<"$codenames") services, $(wc -l <<<"$profiles") profiles\$" sm check
 check_cmd "list" 0 '' sm list
 is "$OUT" "$codenames" "list: every codename, in folder order"
-is "$(sm profiles)" "$(printf 'think\nreason')" "profiles: in file order"
+is "$(sm profiles)" "$profiles" "profiles: in file order"
 is "$(sm default)" "$(sed -n 's/^default: *//p' "$KIT/profiles.yaml")" "default: the file's default"
 
 # The premises of the start order, read from the files.
@@ -60,8 +64,9 @@ like "$(grep -A3 '^  reason:' "$KIT/profiles.yaml")" 'services: \[friday\]' "pre
 is "$(sed -n 's/^depends_on: *//p' "$(yaml_of cortex)")" "[oracle, flash, strange, sonic]" \
     "premise: cortex depends on oracle, flash, strange, sonic, in that order"
 is "$(grep -l '^kind: oneshot' "$KIT"/services/*/service.yaml || true)" "" "premise: no one-shot (cortex is a service)"
-is "$(grep -h '^depends_on:' "$KIT"/services/*/service.yaml | grep -vc '\[\]$')" 1 \
-    "premise: no other service depends on anything"
+is "$(grep -l '^depends_on: *\[..*\]' "$KIT"/services/*/service.yaml | sed 's|.*/services/||' | xargs)" \
+    "cortex/service.yaml sql-replica/service.yaml" \
+    "premise: no service but cortex and oracle2 (ha only) depends on anything"
 # Hence: cortex's dependencies first, depth first in its order, then cortex; reason adds
 # friday after think's (its includes come first).
 is "$(sm profile think | xargs)" "oracle flash strange sonic cortex" "profile think: start order"
@@ -69,7 +74,7 @@ is "$(sm profile | xargs)" "oracle flash strange sonic cortex" "profile with no 
 is "$(sm profile reason | xargs)" "oracle flash strange sonic cortex friday" "profile reason: think's, then friday"
 is "$(sm profile reason service | xargs)" "oracle flash strange sonic cortex friday" "profile reason service: all of them are services"
 is "$(sm profile think oneshot)" "" "profile think oneshot: none"
-check_cmd "unknown profile -> 64, naming the known ones" 64 "unknown profile 'nope' in profiles.yaml \\(known: think, reason\\)" sm profile nope
+check_cmd "unknown profile -> 64, naming the known ones" 64 "unknown profile 'nope' in profiles.yaml \\(known: $(xargs <<<"$profiles" | sed 's/ /, /g')\\)" sm profile nope
 check_cmd "unknown kind -> 64" 64 "unknown kind 'daemon'" sm profile think daemon
 
 # resolve: one snippet, evaluated in a subshell.
@@ -80,7 +85,7 @@ is "$OUT" "$snippet" "resolve '' = resolve"
 meta() { bash -c 'set -eu; eval "$1"; shift; eval "$1"' _ "$snippet" "$1"; }
 is "$(meta 'echo "${ARC_META_SERVICES[*]}|${ARC_META_ONESHOTS[*]}"')" "oracle flash strange sonic cortex|" \
     "resolve: ARC_META_SERVICES and ARC_META_ONESHOTS in start order"
-is "$(meta 'echo "${ARC_META_PROFILES[*]}"')" "think reason" "resolve: ARC_META_PROFILES"
+is "$(meta 'echo "${ARC_META_PROFILES[*]}"')" "$(xargs <<<"$profiles")" "resolve: ARC_META_PROFILES"
 is "$(meta 'echo "${ARC_META_ALL[*]}"')" "$(sort <<<"$codenames" | xargs)" "resolve: ARC_META_ALL, every service (sorted)"
 is "$(meta 'echo "${#ARC_META_INCOMPLETE[@]}"')" 0 "resolve: nothing left unresolved"
 for c in $codenames; do
@@ -292,5 +297,41 @@ valgrind_clean "resolve reason" 0 "$SM" --root "$KIT" resolve reason
 valgrind_clean "check" 0 "$SM" --root "$KIT" check
 valgrind_clean "resolve with an incomplete service" 0 "$SM" --root "$K" resolve base
 valgrind_clean "an error path (a malformed file)" 65 "$SM" --root "$TEST_TMP/bad-malformed" list
+
+# ---- a profile's env: settings --------------------------------------------------------------
+K3=$TEST_TMP/envkit
+cp -r "$FIX/kit" "$K3"
+cat >>"$K3/profiles.yaml" <<'YAML'
+  quick:
+    description: base, its one-shot quick, with a setting of its own
+    includes: [base]
+    env:
+      BETA_MODE: quick
+      EXTRA_NOTE: "two words"
+  quicker:
+    description: quick with BETA_MODE changed
+    includes: [quick]
+    env:
+      BETA_MODE: quicker
+YAML
+ek() { "$SM" --root "$K3" "$@"; }
+eev() { local s; s=$(ek resolve "$1") || return 1; bash -c 'set -eu; eval "$1"; eval "$2"' _ "$s" "$2"; }
+is "$(eev quick 'eval "a=(${META_RUN[beta]})"; echo "${a[2]}|$BETA_MODE|$EXTRA_NOTE"')" "quick|quick|two words" \
+    "env: the profile's setting is expanded in service.yaml and exported (one word with its space)"
+is "$(eev quicker 'eval "a=(${META_RUN[beta]})"; echo "${a[2]}|$EXTRA_NOTE"')" "quicker|two words" \
+    "env: an including profile's setting overrides the included one's; the others carry over"
+is "$(BETA_MODE=mine eev quick 'eval "a=(${META_RUN[beta]})"; echo "${a[2]}|$BETA_MODE"')" "mine|mine" \
+    "env: the caller's own setting wins over the profile's"
+is "$(eev base 'eval "a=(${META_RUN[beta]})"; echo "${a[2]}|${BETA_MODE-unset}"')" "full|unset" \
+    "env: another profile's settings are not applied"
+is "$(ek resolve quick | grep -c '^export BETA_MODE=')" 1 "env: exported once"
+cp "$K3/profiles.yaml" "$TEST_TMP/profiles.good"
+sed -i 's/^      EXTRA_NOTE:/      9EXTRA:/' "$K3/profiles.yaml"
+check_cmd "env: a key that is no variable name -> 65, naming file, line and key" 65 \
+    "profiles.yaml:[0-9]+:[0-9]+: profiles.quick.env: '9EXTRA' is not a variable name" ek check
+cp "$TEST_TMP/profiles.good" "$K3/profiles.yaml"
+sed -i 's/^      EXTRA_NOTE: .*/      EXTRA_NOTE: [a, b]/' "$K3/profiles.yaml"
+check_cmd "env: a value that is not a plain value -> 65, naming it" 65 \
+    "profiles.yaml:[0-9]+:[0-9]+: profiles.quick.env.EXTRA_NOTE must be a plain value" ek check
 
 done_testing

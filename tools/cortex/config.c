@@ -89,6 +89,17 @@ static int load_paths(cx_config *c, const cx_flags *f, char *err, size_t errlen)
     return 0;
 }
 
+/* ARC_FLASH_REPLICAS: the replicas of every stream (a clustered profile's, e.g. ha: 3). */
+static int load_replicas(cx_config *c, char *err, size_t errlen)
+{
+    const char *r = arc_env("ARC_FLASH_REPLICAS");
+    c->replicas = 0;
+    if (r && *r && arc_parse_long(r, 1, 5, &c->replicas) != 0)
+        return arc_errf(err, errlen, "ARC_FLASH_REPLICAS must be a number of replicas from 1 "
+                        "to 5, got '%s'", r);
+    return 0;
+}
+
 static int load_server(cx_config *c, const cx_flags *f, char *err, size_t errlen)
 {
     const char *addr = pick(f, CX_F_ADDR, "ARC_CORTEX_ADDR");
@@ -149,7 +160,7 @@ int cx_config_load(cx_config *c, const cx_flags *f, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     if (load_nums(c, f, err, errlen) != 0 || load_paths(c, f, err, errlen) != 0 ||
-        load_server(c, f, err, errlen) != 0)
+        load_replicas(c, err, errlen) != 0 || load_server(c, f, err, errlen) != 0)
         return -1;
     if (load_telemetry(c, err, errlen) != 0)
         return -1;

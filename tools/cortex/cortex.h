@@ -50,6 +50,7 @@ typedef struct {
     char result[1024];    /* BOOTSTRAP_RESULT */
     char lock[1024];      /* BOOTSTRAP_LOCK */
     char streams[1024];   /* BOOTSTRAP_STREAMS */
+    long replicas;        /* ARC_FLASH_REPLICAS: every stream's replicas, 0: the file's */
     char pulsar[1024];    /* BOOTSTRAP_PULSAR */
     char schema[1024];    /* BOOTSTRAP_SCHEMA */
     const char *skip;     /* BOOTSTRAP_SKIP: "PHASE|reason" lines */

@@ -57,6 +57,7 @@ static const char usage[] =
     "  -h, --help                   this help\n"
     "  -V, --version                print the version\n"
     "Files: BOOTSTRAP_STREAMS, BOOTSTRAP_PULSAR, BOOTSTRAP_SCHEMA (under $ARC_ROOT/services).\n"
+    "ARC_FLASH_REPLICAS: every stream's replicas, whatever BOOTSTRAP_STREAMS says (ha: 3).\n"
     "Server limits: ARC_CORTEX_MAX_CONNECTIONS (128), ARC_CORTEX_CONNECTION_TIMEOUT (10 s\n"
     "idle), ARC_CORTEX_CHECK_TIMEOUT (3 s per deep check), request bodies up to 4 KiB.\n"    "\n"
     "Telemetry (never delays nor fails a bootstrap: one bounded queue, one thread):\n"

@@ -49,7 +49,8 @@ static void attempt(const cx_config *c, cx_phase_id p, double seconds, bool prov
     case CX_NATS: {
         np_once_result r;
         out->rc = np_once(provision ? NP_STREAMS_APPLY : NP_JETSTREAM, c->nats_url,
-                          provision ? c->streams : NULL, &dl, &r, out->why, sizeof out->why);
+                          provision ? c->streams : NULL, c->replicas, &dl, &r, out->why,
+                          sizeof out->why);
         out->created = r.created;
         out->updated = r.updated;
         out->unchanged = -1; /* natsprobe does not count them */

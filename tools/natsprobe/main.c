@@ -11,7 +11,8 @@
 
 static const char usage[] =
     "Usage: natsprobe [--server URL] [--monitor URL] [--token TOKEN | --token-file FILE]\n"
-    "                 [--creds FILE] [--timeout SEC] [--wait SEC] [--json] [-q] [COMMAND]\n"
+    "                 [--creds FILE] [--cluster-size N] [--replicas N] [--timeout SEC]\n"
+    "                 [--wait SEC] [--json] [-q] [COMMAND]\n"
     "\n"
     "Check a NATS server and its JetStream, and create or update JetStream streams\n"
     "from a declarative file.\n"
@@ -31,19 +32,29 @@ static const char usage[] =
     "  publish SUBJECT       publish one lifecycle event with JetStream and check the\n"
     "                        ack (no stream stores SUBJECT: exit 1); the envelope is\n"
     "                        read from stdin, or built with --type (docs/events.md)\n"
+    "  cluster               the server behind --monitor is a healthy member of a\n"
+    "                        JetStream cluster of --cluster-size servers; in order,\n"
+    "                        the first failure named: routes to the others (/routez),\n"
+    "                        a meta leader and its peers current (/jsz), every\n"
+    "                        clustered stream's leader and replicas current, and\n"
+    "                        /healthz; ok says the server's role (leader, follower)\n"
     "\n"
     "Options:\n"
     "  -s, --server URL      nats://[user:pass@|token@]host:port (default: $NATS_URL,\n"
     "                        else nats://127.0.0.1:4222); tls:// for TLS\n"
-    "  -m, --monitor URL     monitoring endpoint for 'health'\n"
+    "  -m, --monitor URL     monitoring endpoint for 'health' and 'cluster'\n"
     "                        (default http://127.0.0.1:8222)\n"
     "      --token TOKEN     authenticate with TOKEN (else the URL's, else $NATS_TOKEN)\n"
     "      --token-file FILE the token on FILE's first line\n"
     "      --creds FILE      NATS credentials file (user JWT + NKey seed)\n"
     "                        (default: $NATS_CREDS)\n"
+    "      --cluster-size N  with 'cluster': the servers in the cluster, 2 to 15\n"
+    "                        (default 3)\n"
     "  -n, --dry-run         with 'streams apply': the plan, one line per stream and\n"
     "                        consumer (create, update, unchanged, conflict); changes\n"
     "                        nothing; exit 0 in sync, 2 changes pending, 1 error\n"
+    "      --replicas N      with 'streams apply': every stream with N replicas, 1 to 5,\n"
+    "                        whatever the file says (a cluster's profile, e.g. ha: 3)\n"
     "      --type TYPE       publish: build the envelope, e.g. arc.lifecycle.started\n"
     "      --source SRC      publish: its source (default arc-kit)\n"
     "      --about NAME      publish: its subject, the service's codename\n"
@@ -58,7 +69,7 @@ static const char usage[] =
     "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
 enum { OPT_TOKEN = ARC_OPT_FIRST_PROBE, OPT_TOKEN_FILE, OPT_CREDS, OPT_TYPE, OPT_SOURCE,
-       OPT_ABOUT, OPT_DATA };
+       OPT_ABOUT, OPT_DATA, OPT_CLUSTER_SIZE, OPT_REPLICAS };
 
 static const struct option longopts[] = {
     {"server", required_argument, NULL, 's'},
@@ -71,6 +82,8 @@ static const struct option longopts[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
     {"about", required_argument, NULL, OPT_ABOUT},
     {"data", required_argument, NULL, OPT_DATA},
+    {"cluster-size", required_argument, NULL, OPT_CLUSTER_SIZE},
+    {"replicas", required_argument, NULL, OPT_REPLICAS},
     ARC_COMMON_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
@@ -112,17 +125,23 @@ static void parse_command(np_options *o, int argc, char *argv[])
         o->cmd = NP_PUBLISH;
         o->subject = w2;
         used = 2;
+    } else if (strcmp(w1, "cluster") == 0) {
+        o->cmd = NP_CLUSTER;
     } else if (strcmp(w1, "streams") == 0 || strcmp(w1, "stream") == 0) {
         arc_usage_error(&o->common, "'%s' needs a subcommand: streams ls, streams apply FILE, "
                         "stream info NAME", w1);
     } else {
         arc_usage_error(&o->common, "unknown command '%s' (ping, health, jetstream, streams ls, "
-                        "streams apply, stream info, publish)", w1);
+                        "streams apply, stream info, publish, cluster)", w1);
     }
     if (optind + used < argc)
         arc_usage_error(&o->common, "unexpected argument '%s'", argv[optind + used]);
     if (o->dry_run && o->cmd != NP_STREAMS_APPLY)
         arc_usage_error(&o->common, "--dry-run only goes with 'streams apply'");
+    if (o->cluster_size && o->cmd != NP_CLUSTER)
+        arc_usage_error(&o->common, "--cluster-size only goes with 'cluster'");
+    if (o->replicas && o->cmd != NP_STREAMS_APPLY)
+        arc_usage_error(&o->common, "--replicas only goes with 'streams apply'");
 }
 
 static void parse_args(np_options *o, int argc, char *argv[])
@@ -141,6 +160,16 @@ static void parse_args(np_options *o, int argc, char *argv[])
         case OPT_SOURCE: o->ev_source = optarg; break;
         case OPT_ABOUT: o->ev_about = optarg; break;
         case OPT_DATA: o->ev_data = optarg; break;
+        case OPT_CLUSTER_SIZE:
+            if (arc_parse_long(optarg, 2, NP_CLUSTER_MAX, &o->cluster_size) != 0)
+                arc_usage_error(&o->common, "--cluster-size: '%s' is not a number of servers "
+                                "from 2 to %d", optarg, NP_CLUSTER_MAX);
+            break;
+        case OPT_REPLICAS:
+            if (arc_parse_long(optarg, 1, np_fields[NP_F_REPLICAS].max, &o->replicas) != 0)
+                arc_usage_error(&o->common, "--replicas: '%s' is not a number of replicas from "
+                                "1 to %lld", optarg, np_fields[NP_F_REPLICAS].max);
+            break;
         default: arc_common_opt(&o->common, opt, optarg, argv);
         }
     }
@@ -153,7 +182,7 @@ static const char *check_name(np_command cmd)
         [NP_PING] = "ping",           [NP_HEALTH] = "health",
         [NP_JETSTREAM] = "jetstream", [NP_STREAMS_LS] = "streams ls",
         [NP_STREAMS_APPLY] = "streams apply", [NP_STREAM_INFO] = "stream info",
-        [NP_PUBLISH] = "publish",
+        [NP_PUBLISH] = "publish",     [NP_CLUSTER] = "cluster",
     };
     return names[cmd];
 }
@@ -164,7 +193,7 @@ static arc_attempt_fn attempt_of(np_command cmd)
         [NP_PING] = np_ping,           [NP_HEALTH] = np_health,
         [NP_JETSTREAM] = np_jetstream, [NP_STREAMS_LS] = np_streams_ls,
         [NP_STREAMS_APPLY] = np_streams_apply, [NP_STREAM_INFO] = np_stream_info,
-        [NP_PUBLISH] = np_publish,
+        [NP_PUBLISH] = np_publish,     [NP_CLUSTER] = np_cluster,
     };
     return fns[cmd];
 }
@@ -182,8 +211,9 @@ static int run_command(const np_options *o, const np_target *t, const np_streamf
     if (arc_text_output(&o->common))
         fputs(arc_buf_str(&a.run.text), stdout);
     /* NP_FAIL_FINAL is reported as a 1 like any failure */
+    bool on_monitor = o->cmd == NP_HEALTH || o->cmd == NP_CLUSTER;
     int rc = arc_report_retry(&o->common, &res, check_name(o->cmd),
-                              o->cmd == NP_HEALTH ? t->mon_target : t->target, why,
+                              on_monitor ? t->mon_target : t->target, why,
                               arc_buf_str(&a.run.extra));
     /* --dry-run is a plan: 0 in sync, 2 changes pending, 1 error */
     if (o->dry_run && rc == ARC_EXIT_OK && np_apply_pending(&a) > 0)
@@ -202,6 +232,8 @@ static int check_file(const np_options *o, const np_target *t, np_streamfile *sf
     int rc = np_streamfile_load(o->file, sf, err, sizeof err);
     if (rc != 0)
         return arc_input_error(&o->common, rc, "%s", err);
+    if (o->replicas > 0)
+        np_streamfile_replicas(sf, o->replicas);
     if (np_apply_check_file(sf, err, sizeof err) == 0)
         return -1;
     arc_result r = {.ok = false, .check = "streams apply", .target = t->target,
@@ -256,7 +288,7 @@ int main(int argc, char *argv[])
                                           : -1;
     if (rc < 0) {
         /* libcurl (and OpenSSL with it) only where HTTP is spoken: the monitoring port. */
-        bool http = opts.cmd == NP_HEALTH;
+        bool http = opts.cmd == NP_HEALTH || opts.cmd == NP_CLUSTER;
         if (http)
             np_http_init();
         rc = run_command(&opts, &target, &sf);

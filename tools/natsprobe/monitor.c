@@ -38,9 +38,8 @@ static void set_options(CURL *h, const char *url, const arc_deadline *dl, arc_bu
     curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
 }
 
-/* GET mon_url + path within dl. 0 with status and body; 1 with a reason. */
-static int http_get(const np_target *t, const char *path, const arc_deadline *dl, long *status,
-                    arc_buf *body, char *why, size_t whylen)
+int np_http_get(const np_target *t, const char *path, const arc_deadline *dl, long *status,
+                arc_buf *body, char *why, size_t whylen)
 {
     char url[1024], errbuf[CURL_ERROR_SIZE] = "";
     arc_snprintf(url, sizeof url, "%s%s", t->mon_url, path);
@@ -68,9 +67,8 @@ static int http_get(const np_target *t, const char *path, const arc_deadline *dl
     return cc == CURLE_OK ? ARC_EXIT_OK : ARC_EXIT_FAIL;
 }
 
-/* The "status" (and "error") of a /healthz body, or a snippet of it. */
-static void health_words(const arc_buf *body, char *status, size_t slen, char *error,
-                         size_t elen)
+void np_health_words(const arc_buf *body, char *status, size_t slen, char *error,
+                     size_t elen)
 {
     arc_json j;
     char err[128];
@@ -93,10 +91,10 @@ int np_health(void *ctx, const arc_deadline *dl, char *why, size_t whylen)
     arc_buf body;
     arc_buf_init(&body);
     arc_buf_reset(&r->extra);
-    int rc = http_get(r->t, path, dl, &code, &body, why, whylen);
+    int rc = np_http_get(r->t, path, dl, &code, &body, why, whylen);
     if (rc == ARC_EXIT_OK) {
         char status[64], error[512];
-        health_words(&body, status, sizeof status, error, sizeof error);
+        np_health_words(&body, status, sizeof status, error, sizeof error);
         rc = code == 200 && strcmp(status, "ok") == 0 ? ARC_EXIT_OK : ARC_EXIT_FAIL;
         if (rc == ARC_EXIT_OK)
             arc_snprintf(why, whylen, "/healthz: status ok");

@@ -17,7 +17,8 @@ typedef enum {
     NP_STREAMS_LS,
     NP_STREAMS_APPLY,
     NP_STREAM_INFO,
-    NP_PUBLISH
+    NP_PUBLISH,
+    NP_CLUSTER
 } np_command;
 
 typedef struct {
@@ -35,7 +36,12 @@ typedef struct {
     const char *subject;    /* publish SUBJECT */
     const char *payload;    /* publish: the envelope (stdin, or built from the flags) */
     const char *ev_type, *ev_source, *ev_about, *ev_data; /* --type --source --about --data */
+    long cluster_size;      /* --cluster-size, 0: not given (NP_CLUSTER_SIZE) */
+    long replicas;          /* --replicas: every stream's, 0: the file's */
 } np_options;
+
+#define NP_CLUSTER_SIZE 3 /* cluster: servers when --cluster-size is not given */
+#define NP_CLUSTER_MAX 15
 
 /* Where to connect and as whom; secrets stay here and are wiped at exit. */
 typedef struct {
@@ -85,6 +91,7 @@ int np_health(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
 int np_jetstream(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
 int np_streams_ls(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
 int np_stream_info(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
+int np_cluster(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
 
 /* A failure that --wait must not retry (a conflict, a rejected write). Only
  * ever returned to arc_retry; reported as 1. */
@@ -97,6 +104,12 @@ int np_stream_info(void *ctx, const arc_deadline *dl, char *why, size_t whylen);
 /* libcurl's global state, once per process. */
 void np_http_init(void);
 void np_http_cleanup(void);
+/* GET mon_url + path within dl. 0 with status and body; 1 with a reason. */
+int np_http_get(const np_target *t, const char *path, const arc_deadline *dl, long *status,
+                arc_buf *body, char *why, size_t whylen);
+/* The "status" (and "error") of a /healthz body, or a snippet of it. */
+void np_health_words(const arc_buf *body, char *status, size_t slen, char *error,
+                     size_t elen);
 
 /* ---- JetStream API (jsapi.c) ------------------------------------------------ */
 typedef struct {
@@ -248,6 +261,9 @@ typedef struct {
  * "FILE: line L, column C: stream "X", field "f": ..." in err. */
 int np_streamfile_load(const char *path, np_streamfile *sf, char *err, size_t errlen);
 void np_streamfile_free(np_streamfile *sf);
+/* Every stream of sf declared with n replicas (a profile's, e.g. ha: 3), as if
+ * the file said so where it says "replicas". */
+void np_streamfile_replicas(np_streamfile *sf, long n);
 
 /* ---- plan and apply (plan.c, apply.c) ---------------------------------------------- */
 /* NP_CONFLICT: a field that cannot change in place differs; never "fixed"
@@ -340,8 +356,8 @@ typedef struct {
 /* cmd NP_PING, NP_JETSTREAM or NP_STREAMS_APPLY (file) against server (NULL:
  * the default), bounded by dl, nothing printed. 0 ok (why: the detail),
  * 1 failed, 64 bad URL or credentials, 65 bad file. */
-int np_once(np_command cmd, const char *server, const char *file, const arc_deadline *dl,
-            np_once_result *out, char *why, size_t n);
+int np_once(np_command cmd, const char *server, const char *file, long replicas,
+            const arc_deadline *dl, np_once_result *out, char *why, size_t n);
 
 /* ---- lifecycle events (publish.c) ------------------------------------------------------ */
 #define NP_EVENT_MAX (256u << 10) /* CORE_LIFECYCLE's max_msg_size */

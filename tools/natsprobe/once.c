@@ -25,8 +25,8 @@ static void count(const np_apply_run *a, np_once_result *out)
     }
 }
 
-int np_once(np_command cmd, const char *server, const char *file, const arc_deadline *dl,
-            np_once_result *out, char *why, size_t n)
+int np_once(np_command cmd, const char *server, const char *file, long replicas,
+            const arc_deadline *dl, np_once_result *out, char *why, size_t n)
 {
     np_options o = {.cmd = cmd, .server = server, .server_origin = "NATS_URL", .file = file};
     o.common = (arc_common){.prog = "natsprobe", .usage = "", .timeout = 5, .quiet = true,
@@ -39,6 +39,8 @@ int np_once(np_command cmd, const char *server, const char *file, const arc_dead
     int rc = np_target_resolve(&o, t, why, n) != 0 ? ARC_EXIT_USAGE : ARC_EXIT_OK;
     if (rc == ARC_EXIT_OK && cmd == NP_STREAMS_APPLY) {
         rc = np_streamfile_load(file, &sf, why, n);
+        if (rc == ARC_EXIT_OK && replicas > 0)
+            np_streamfile_replicas(&sf, replicas);
         if (rc == ARC_EXIT_OK)
             rc = np_apply_check_file(&sf, why, n);
     }

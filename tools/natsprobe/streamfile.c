@@ -243,3 +243,12 @@ void np_streamfile_free(np_streamfile *sf)
     sf->v = NULL;
     sf->n = 0;
 }
+
+void np_streamfile_replicas(np_streamfile *sf, long n)
+{
+    for (int i = 0; i < sf->n; i++) {
+        np_value *v = &sf->v[i].v[NP_F_REPLICAS];
+        v->set = true;
+        v->num = n;
+    }
+}

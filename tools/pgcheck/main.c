@@ -26,6 +26,22 @@ static const char usage[] =
     "  127.0.0.1 over TCP, never to a unix socket; ask for a socket explicitly\n"
     "  with host=/socket/dir or PGHOST=/socket/dir. Default port 5432.\n"
     "\n"
+    "Replication (the health check, not with 'schema'):\n"
+    "      --expect-role ROLE   primary or standby (pg_is_in_recovery()); the\n"
+    "                           other role is unhealthy\n"
+    "      --max-lag SIZE       bytes, or with a unit: 16kB, 1MB, 2GB (B, kB, MB,\n"
+    "                           GB, TB; 1024-based like PostgreSQL's). A standby\n"
+    "                           must be streaming from the primary and have\n"
+    "                           replayed to within SIZE of the primary's end of\n"
+    "                           WAL; on a primary every standby must be within\n"
+    "                           SIZE and every physical replication slot active\n"
+    "      --standbys N         a primary: at least N standbys streaming\n"
+    "                           (default 0)\n"
+    "  With any of them the verdict names the role, the standbys streaming and\n"
+    "  their lag, and inactive slots with the WAL they retain. Reading\n"
+    "  pg_stat_replication and pg_stat_wal_receiver needs a superuser or\n"
+    "  pg_read_all_stats.\n"
+    "\n"
     "Healthy = connected, authenticated, and 'SELECT 1' answered within --timeout.\n"
     "schema FILE: every declared extension (created), schema, table and column\n"
     "  must exist; every missing item is listed. An extension declared\n"
@@ -35,9 +51,43 @@ static const char usage[] =
     "Examples:\n"
     "  pgcheck --dsn postgresql://arc@127.0.0.1:5432/arc --password-file /run/secrets/pg\n"
     "  DATABASE_URL=postgres://arc@db/arc pgcheck --wait 60 schema schema.json\n"
+    "  pgcheck --expect-role primary --standbys 1 --max-lag 16MB\n"
     "\n" ARC_COMMON_HELP "\n" ARC_EXIT_HELP;
 
-enum { OPT_DSN = ARC_OPT_FIRST_PROBE, OPT_PASSWORD_FILE, OPT_PLAN };
+enum {
+    OPT_DSN = ARC_OPT_FIRST_PROBE,
+    OPT_PASSWORD_FILE,
+    OPT_PLAN,
+    OPT_EXPECT_ROLE,
+    OPT_MAX_LAG,
+    OPT_STANDBYS
+};
+
+/* --expect-role, --max-lag, --standbys: 1 when opt is one of them. */
+static int parse_repl_opt(pgc_opts *o, int opt, const char *arg)
+{
+    pgc_repl_want *w = &o->repl;
+    if (opt == OPT_EXPECT_ROLE) {
+        int role = pgc_parse_role(arg);
+        if (role < 0)
+            arc_usage_error(&o->common, "--expect-role: '%s' is not a role (primary, standby)",
+                            arg);
+        w->role = (pgc_role)role;
+    } else if (opt == OPT_MAX_LAG) {
+        if (pgc_parse_size(arg, &w->max_lag) != 0)
+            arc_usage_error(&o->common, "--max-lag: '%s' is not a size (bytes, or a whole "
+                            "number with B, kB, MB, GB or TB: 16MB)", arg);
+        w->check_lag = true;
+    } else if (opt == OPT_STANDBYS) {
+        if (arc_parse_long(arg, 0, 1000, &w->standbys) != 0)
+            arc_usage_error(&o->common, "--standbys: '%s' is not a number of standbys (0-1000)",
+                            arg);
+    } else {
+        return 0;
+    }
+    w->asked = true;
+    return 1;
+}
 
 /* What follows the options: nothing, or "schema FILE". */
 static void parse_command(pgc_opts *o, int argc, char **argv)
@@ -59,11 +109,14 @@ static void parse_args(pgc_opts *o, int argc, char **argv)
         {"dsn", required_argument, NULL, OPT_DSN},
         {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
         {"plan", no_argument, NULL, OPT_PLAN},
+        {"expect-role", required_argument, NULL, OPT_EXPECT_ROLE},
+        {"max-lag", required_argument, NULL, OPT_MAX_LAG},
+        {"standbys", required_argument, NULL, OPT_STANDBYS},
         ARC_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, ":" ARC_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if (arc_common_opt(&o->common, opt, optarg, argv))
+        if (arc_common_opt(&o->common, opt, optarg, argv) || parse_repl_opt(o, opt, optarg))
             continue;
         if (opt == OPT_DSN) {
             if (!*optarg)
@@ -79,6 +132,12 @@ static void parse_args(pgc_opts *o, int argc, char **argv)
     parse_command(o, argc - optind, argv + optind);
     if (o->plan && !o->schema_file)
         arc_usage_error(&o->common, "--plan only goes with 'schema FILE'");
+    if (o->repl.asked && o->schema_file)
+        arc_usage_error(&o->common, "--expect-role, --max-lag and --standbys go with the "
+                        "health check, not with 'schema'");
+    if (o->repl.role == PGC_ROLE_STANDBY && o->repl.standbys > 0)
+        arc_usage_error(&o->common, "--standbys counts a primary's standbys, not with "
+                        "--expect-role standby");
     if (!o->dsn && (o->dsn = arc_env("DATABASE_URL")) != NULL)
         o->dsn_source = "DATABASE_URL";
 }

@@ -7,6 +7,8 @@
  *             a password refused
  *   conn.c    connect and query under a hard deadline (non-blocking libpq)
  *   health.c  the health query: SELECT 1, version, recovery, transport
+ *   replica.c replication: the role, a standby's WAL receiver and lag, a
+ *             primary's standbys and physical slots; sizes (1 MB, 16kB)
  *   spec.c    the declared schema file (JSON) and its validation
  *   schema.c  checking the declared schema against the server
  *   plan.c    schema --plan: every declared item with its state, exit 0/2/1
@@ -24,6 +26,17 @@
 #define PGC_REPLY_MAX (8u << 20) /* bytes one session may receive */
 
 /* ---- options (main.c) ----------------------------------------------------- */
+typedef enum { PGC_ROLE_ANY = 0, PGC_ROLE_PRIMARY, PGC_ROLE_STANDBY } pgc_role;
+
+/* What the replication options ask; all zero: nothing asked. */
+typedef struct {
+    bool asked;          /* any of --expect-role, --max-lag, --standbys */
+    pgc_role role;       /* --expect-role */
+    bool check_lag;      /* --max-lag given */
+    long long max_lag;   /* --max-lag, bytes */
+    long standbys;       /* --standbys N: at least N streaming (a primary) */
+} pgc_repl_want;
+
 typedef struct {
     arc_common common;
     const char *dsn;           /* --dsn, else $DATABASE_URL, else NULL */
@@ -31,6 +44,7 @@ typedef struct {
     const char *password_file; /* --password-file */
     const char *schema_file;   /* "schema FILE", else NULL */
     bool plan;                 /* schema --plan FILE: one line per item, exit 0/2/1 */
+    pgc_repl_want repl;        /* --expect-role, --max-lag, --standbys */
 } pgc_opts;
 
 /* ---- connection parameters (params.c) ------------------------------------- */
@@ -70,6 +84,27 @@ void pgc_close(pgc_session *s);
 /* ---- health (health.c) ---------------------------------------------------- */
 /* The real query on a connected session; fills version/in_recovery/tcp. */
 int pgc_health(pgc_session *s, const arc_deadline *dl, char *why, size_t n);
+
+/* ---- replication (replica.c) ----------------------------------------------- */
+typedef struct {
+    bool checked;        /* the replication queries answered */
+    long long lag;       /* the largest lag seen, bytes; -1 when none measured */
+    int streaming;       /* a primary: standbys streaming */
+    char summary[512];   /* "role primary, 1 standby streaming (arc_replica lag 0 B)" */
+} pgc_repl;
+
+/* "primary" / "standby" -> PGC_ROLE_*; -1 for anything else. */
+int pgc_parse_role(const char *s);
+/* "16777216", "16MB", "1 kB": whole bytes with PostgreSQL's memory units (B,
+ * kB, MB, GB, TB; 1024-based, case as PostgreSQL writes them). 0 or -1. */
+int pgc_parse_size(const char *s, long long *bytes);
+/* 0 B, 512 B, 4.2 MB, 12 MB: like pg_size_pretty, one decimal under 10. */
+void pgc_format_size(long long bytes, char *out, size_t n);
+/* On a session that answered the health query: the role against want, then
+ * a standby's WAL receiver and lag, or a primary's standbys and slots. 0
+ * healthy with r->summary; 1 with the reason in why. */
+int pgc_replication(pgc_session *s, const pgc_repl_want *want, const arc_deadline *dl,
+                    pgc_repl *r, char *why, size_t n);
 
 /* ---- the declared schema (spec.c) ------------------------------------------ */
 typedef struct {

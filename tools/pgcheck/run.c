@@ -1,5 +1,6 @@
-/* run.c — one check (health, or health + schema) under arc_retry, then the
- * verdict: one line (plus the missing items) or one JSON object. */
+/* run.c — one check (health, health + replication, or health + schema)
+ * under arc_retry, then the verdict: one line (plus the missing items) or
+ * one JSON object. */
 #include "pgcheck.h"
 
 #include <string.h>
@@ -7,17 +8,27 @@
 typedef struct {
     const pgc_params *params;
     const pgc_spec *spec; /* NULL: health only */
+    const pgc_repl_want *want; /* NULL or nothing asked: no replication check */
     pgc_session s;
     pgc_findings f;
+    pgc_repl repl;
 } run_ctx;
+
+static bool repl_asked(const run_ctx *r)
+{
+    return r->want && r->want->asked;
+}
 
 static int attempt(void *ctx, const arc_deadline *dl, char *why, size_t n)
 {
     run_ctx *r = ctx;
     pgc_findings_reset(&r->f);
+    r->repl = (pgc_repl){.lag = -1};
     int rc = pgc_connect(&r->s, r->params, dl, why, n);
     if (rc == 0)
         rc = pgc_health(&r->s, dl, why, n);
+    if (rc == 0 && repl_asked(r))
+        rc = pgc_replication(&r->s, r->want, dl, &r->repl, why, n);
     if (rc == 0 && r->spec)
         rc = pgc_schema_check(&r->s, r->spec, dl, &r->f, why, n);
     pgc_close(&r->s);
@@ -62,8 +73,17 @@ static void json_extra(const run_ctx *r, arc_buf *b)
     if (r->s.connected) {
         arc_buf_puts(b, ",\"server_version\":");
         arc_buf_json_str(b, r->s.version);
-        arc_buf_printf(b, ",\"in_recovery\":%s,\"transport\":\"%s\"",
-                       r->s.in_recovery ? "true" : "false", r->s.tcp ? "tcp" : "unix");
+        arc_buf_printf(b, ",\"in_recovery\":%s,\"transport\":\"%s\",\"role\":\"%s\"",
+                       r->s.in_recovery ? "true" : "false", r->s.tcp ? "tcp" : "unix",
+                       r->s.in_recovery ? "standby" : "primary");
+    }
+    if (r->s.connected && repl_asked(r)) {
+        if (r->repl.lag >= 0)
+            arc_buf_printf(b, ",\"lag_bytes\":%lld", r->repl.lag);
+        else
+            arc_buf_puts(b, ",\"lag_bytes\":null");
+        if (r->repl.checked && !r->s.in_recovery)
+            arc_buf_printf(b, ",\"standbys_streaming\":%d", r->repl.streaming);
     }
     if (!r->spec)
         return;
@@ -82,15 +102,16 @@ static void ok_detail(const run_ctx *r, arc_buf *b)
         each_line(&r->f.warnings, add_warning, b);
         return;
     }
+    const char *role = r->s.in_recovery ? "standby (in recovery)" : "primary";
     arc_buf_printf(b, "PostgreSQL %s, %s", r->s.version,
-                   r->s.in_recovery ? "standby (in recovery)" : "primary");
+                   repl_asked(r) ? r->repl.summary : role);
     if (!r->s.tcp)
         arc_buf_puts(b, ", over a unix socket");
 }
 
 int pgc_run(const pgc_opts *o, const pgc_params *p, const pgc_spec *spec)
 {
-    run_ctx r = {.params = p, .spec = spec};
+    run_ctx r = {.params = p, .spec = spec, .want = &o->repl};
     arc_strlcpy(r.s.target, "?", sizeof r.s.target);
     pgc_findings_init(&r.f);
     char why[1024];

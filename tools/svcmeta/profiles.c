@@ -1,15 +1,16 @@
 /*
  * profiles.c — profiles.yaml (default: NAME; profiles: NAME -> {description,
- * services, includes}) and the start order of a set of services:
+ * services, includes, env}) and the start order of a set of services:
  * dependencies before dependents, depth first in the listed order, one-shots
  * last.
  */
 #include "svcmeta.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const top_keys[] = {"default", "profiles", NULL};
-static const char *const profile_keys[] = {"description", "services", "includes", NULL};
+static const char *const profile_keys[] = {"description", "services", "includes", "env", NULL};
 
 const sm_profile *sm_profile_find(const sm_kit *k, const char *name)
 {
@@ -17,6 +18,28 @@ const sm_profile *sm_profile_find(const sm_kit *k, const char *name)
         if (!strcmp(k->prof[i].name, name))
             return &k->prof[i];
     return NULL;
+}
+
+/* env: {VAR: value}: names a variable may have, plain scalar values. */
+static int read_env(sm_kit *k, const sm_node *n, sm_profile *p)
+{
+    if (!n)
+        return 0;
+    if (n->kind != SM_MAP)
+        return sm_bad(&k->err, &k->pfile, n, "profiles.%s.env must map VARIABLE: value",
+                      p->name);
+    p->env = sm_alloc(&k->arena, (n->count + 1) * sizeof *p->env);
+    for (const sm_node *key = n->first; key; key = key->next->next) {
+        const sm_node *v = key->next;
+        if (!sm_is_ident(key->str))
+            return sm_bad(&k->err, &k->pfile, key, "profiles.%s.env: '%s' is not a variable "
+                          "name ([A-Za-z_][A-Za-z0-9_]*)", p->name, key->str);
+        if (v->kind != SM_SCALAR)
+            return sm_bad(&k->err, &k->pfile, v, "profiles.%s.env.%s must be a plain value",
+                          p->name, key->str);
+        p->env[p->nenv++] = (sm_var){key->str, v->str};
+    }
+    return 0;
 }
 
 static int read_profile(sm_kit *k, const sm_node *key, sm_profile *p)
@@ -39,8 +62,10 @@ static int read_profile(sm_kit *k, const sm_node *key, sm_profile *p)
                    &p->services))
         return -1;
     arc_snprintf(field, sizeof field, "profiles.%s.includes", p->name);
-    return sm_strlist(&k->arena, e, f, sm_get(n, "includes"), field, "[think]", false,
-                      &p->includes);
+    if (sm_strlist(&k->arena, e, f, sm_get(n, "includes"), field, "[think]", false,
+                   &p->includes))
+        return -1;
+    return read_env(k, sm_get(n, "env"), p);
 }
 
 /* Every include names a profile, every service a service.yaml. */
@@ -208,6 +233,47 @@ static int visit_profile(orderer *o, const sm_profile *p)
         if (visit(o, sm_find(o->k, p->services.v[i]->str)))
             return -1;
     return 0;
+}
+
+/* set: the names this command has put in the environment (a later profile
+ * may change them; the caller's own never). */
+static void apply_env(sm_kit *k, const sm_profile *p, sm_list *set, arc_buf *out)
+{
+    for (size_t i = 0; i < p->includes.n; i++)
+        apply_env(k, sm_profile_find(k, p->includes.v[i]->str), set, out);
+    for (size_t i = 0; i < p->nenv; i++) {
+        const sm_var *v = &p->env[i];
+        if (getenv(v->key) && !sm_list_has(set, v->key))
+            continue; /* the caller's own setting wins */
+        if (setenv(v->key, v->value, 1) != 0)
+            continue;
+        if (!sm_list_has(set, v->key)) {
+            sm_node *name = sm_alloc(&k->arena, sizeof *name);
+            name->str = v->key;
+            set->v[set->n++] = name;
+        }
+        arc_buf_printf(out, "export %s=", v->key);
+        sm_shq(out, v->value, false);
+        arc_buf_add(out, "\n", 1);
+    }
+}
+
+static size_t count_env(const sm_kit *k, const sm_profile *p)
+{
+    size_t n = p->nenv;
+    for (size_t i = 0; i < p->includes.n; i++)
+        n += count_env(k, sm_profile_find(k, p->includes.v[i]->str));
+    return n;
+}
+
+void sm_profile_env(sm_kit *k, const char *name, arc_buf *out)
+{
+    const sm_profile *p = sm_profile_find(k, name && *name ? name : k->deflt);
+    if (!p)
+        return;
+    sm_list set = {0};
+    set.v = sm_alloc(&k->arena, (count_env(k, p) + 1) * sizeof *set.v);
+    apply_env(k, p, &set, out);
 }
 
 int sm_profile_order(sm_kit *k, const char *name, sm_service **out, size_t *n)

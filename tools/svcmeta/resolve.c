@@ -11,6 +11,8 @@
  *                                     META_CONTAINER, ..., META_RUN: see array_names);
  *                                     META_PORTS rows are "name host container env url"
  *                                     (env "-" when the port has no variable)
+ *   export ARC_FLASH_CLUSTER=arc ...  the profile's env: settings the caller has not
+ *                                     set (first, so everything after sees them)
  *   export ARC_FLASH_PORT=4222 ...    every resolved port variable
  *
  * The profile's services are resolved strictly (an unset variable or a bad
@@ -260,6 +262,8 @@ int sm_cmd_resolve(sm_kit *k, const char *profile, arc_buf *out)
             rows[i].strict |= order[j] == &k->svc[i];
     }
     qsort(rows, k->nsvc, sizeof *rows, by_codename);
+    /* Before any ${VAR} is expanded: the profile's settings count as set. */
+    sm_profile_env(k, profile, out);
     int rc = 0;
     for (size_t i = 0; i < k->nsvc && rc == 0; i++)
         rc = fill_row(k, &rows[i]);

@@ -144,6 +144,8 @@ typedef struct {
     const sm_node *node;
     const char *name;
     sm_list services, includes;
+    sm_var *env; /* env: VAR: value, the profile's settings */
+    size_t nenv;
 } sm_profile;
 
 typedef struct {
@@ -178,6 +180,12 @@ const sm_profile *sm_profile_find(const sm_kit *k, const char *name);
  * gets k->nsvc slots; *n the count. Unknown profile: 64.
  */
 int sm_profile_order(sm_kit *k, const char *name, sm_service **out, size_t *n);
+/*
+ * The profile's settings (env:, its includes' first, its own last) put in the
+ * environment where the caller has not set them, so ${VAR} in service.yaml
+ * sees them; each one set is appended to out as an `export VAR=value` line.
+ */
+void sm_profile_env(sm_kit *k, const char *name, arc_buf *out);
 /* The order of an explicit list of services (check uses it for all). */
 int sm_start_order(sm_kit *k, sm_service *const *names, size_t nnames,
                    sm_service **out, size_t *n);
