@@ -18,7 +18,7 @@ test: ## Run every test (installs missing packages first when root)
 
 .PHONY: test-build
 test-build: ## Build what the tests run: probes (release and ASan+UBSan) and unit tests; the probes with clang too
-	@$(MAKE) tools tools-unit
+	@$(MAKE) tools tools-unit jspub
 	@$(MAKE) tools tools-unit SAN=asan
 	@if command -v clang >/dev/null; then $(MAKE) tools CC=clang; else echo "test-build: clang not installed: clang build skipped"; fi
 

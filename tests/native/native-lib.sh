@@ -40,6 +40,13 @@ native_setup() {
     ARC_STRANGE_PORT=$(free_port)
     ARC_STRANGE_ADMIN_PORT=$(free_port)
     ARC_CORTEX_PORT=$(free_port)
+    # The ha profile's nodes (flash's route port is checked free in every profile).
+    local v
+    for v in ARC_FLASH_CLUSTER_PORT ARC_FLASH2_PORT ARC_FLASH2_MONITOR_PORT ARC_FLASH2_CLUSTER_PORT \
+        ARC_FLASH3_PORT ARC_FLASH3_MONITOR_PORT ARC_FLASH3_CLUSTER_PORT ARC_ORACLE2_PORT; do
+        printf -v "$v" '%s' "$(free_port)"
+        export "${v?}"
+    done
     on_exit native_teardown
 }
 
