@@ -5,7 +5,8 @@
 # command (default 200). Pulsar is measured against the admin-REST STAND-IN
 # (tests/standin/pulsar), not Apache Pulsar: it cannot be installed here.
 # bench/kit.sh adds the kit's own commands on the native runtime (BENCH_KIT_RUNS,
-# default 9; BENCH_KIT=0 leaves them out).
+# default 9; BENCH_KIT=0 leaves them out); bench/ha.sh the ha profile's publish-with-ack
+# throughput (one node R1, three nodes R3) and failover.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,6 +66,11 @@ if [ "${BENCH_KIT:-1}" = 1 ]; then
 else
     : >"$kit"
 fi
+
+# ---- the ha profile's NATS: publish with ack, R1 and R3, failover (bench/ha.sh) ---------
+ha="$TEST_TMP/ha.md"
+log "the ha profile's NATS figures (bench/ha.sh)"
+"$root/bench/ha.sh" >"$ha"
 
 # ---- servers --------------------------------------------------------------------
 start_redis --appendonly no
@@ -220,6 +226,8 @@ PY
         echo
         cat "$kit"
     fi
+    echo
+    cat "$ha"
 } >"$report"
 mkdir -p "$(dirname "$out")"
 cp "$report" "$out"

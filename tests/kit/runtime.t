@@ -107,7 +107,7 @@ kmake logs >/dev/null
 calls_are "make down/ps/logs over the profile (one-shots have none)" \
     $'down oracle flash strange sonic (profile)\nps oracle flash strange sonic\nlogs oracle flash strange sonic'
 check_cmd "make status: one table with the runtime's rows and the one-shot" 0 \
-    'SERVICE +CONTAINER +STATE +HEALTH +PORTS' kmake status
+    'SERVICE +CONTAINER +STATE +HEALTH +ROLE +PORTS' kmake status
 like "$OUT" 'runtime: native \(ARC_RUNTIME=native\)' "make status names the runtime"
 like "$OUT" 'sonic +proc-sonic +running +healthy +127\.0\.0\.1:1->1' "make status shows the runtime's status row"
 like "$OUT" 'cortex +- +one-shot' "make status lists the one-shot cortex"

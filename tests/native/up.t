@@ -33,7 +33,7 @@ for c in flash sonic oracle; do
     ok_if "logs/$c.log exists" test -s "$STATE/logs/$c.log"
 done
 
-like "$up_out" "SERVICE +CONTAINER +STATE +HEALTH +PORTS" "make up ends with the status table"
+like "$up_out" "SERVICE +CONTAINER +STATE +HEALTH +ROLE +PORTS" "make up ends with the status table"
 check_cmd "make health: non-zero; strange, not started here, is named with the reason" 2 \
     'strange unhealthy: not started: PULSAR_HOME is not set' nmake health
 like "$ALL" "sonic \(redis\) healthy" "make health: sonic healthy"
