@@ -1,9 +1,12 @@
 #!/bin/sh
 # standby.sh — how oracle2, the ha profile's streaming replica (docs/ha.md), starts, in both
 # runtimes (docker: the image's /usr/local/bin/arc-standby.sh; native: run by supervisord).
-# On an empty PGDATA: create oracle's physical replication slot arc_replica when absent and
-# copy oracle with pg_basebackup -R (standby.signal, and the connection to follow). Then
-# exec the server as a hot standby, with the arguments given.
+# On an empty PGDATA: create oracle's physical replication slot arc_replica when absent, copy
+# oracle with pg_basebackup, and make the copy a standby of it: standby.signal, and in
+# postgresql.auto.conf the connection to follow (application_name oracle2, the slot) —
+# without the password (-R would write it there): the server reads PGPASSWORD from its
+# environment when it needs one. Then exec the server as a hot standby, with the arguments
+# given.
 #
 # Environment: PGDATA, ARC_PRIMARY_HOST (a host, or oracle's socket folder), ARC_PRIMARY_PORT
 # (5432), POSTGRES_USER, POSTGRES_DB, ARC_PG_BINDIR (else PATH); a password, when one is
@@ -20,11 +23,17 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     mkdir -p "$PGDATA"
     chmod 700 "$PGDATA"
     if ! "${bin}pg_basebackup" -h "$ARC_PRIMARY_HOST" -p "$port" -U "$POSTGRES_USER" -D "$PGDATA" \
-        -R -S "$slot" -X stream --checkpoint=fast; then
+        -S "$slot" -X stream --checkpoint=fast; then
         find "$PGDATA" -mindepth 1 -delete
         echo "oracle2: pg_basebackup from oracle failed (above); PGDATA left empty" >&2
         exit 1
     fi
+    {
+        echo "# oracle2 follows oracle (services/sql/standby.sh)"
+        echo "primary_conninfo = 'host=$ARC_PRIMARY_HOST port=$port user=$POSTGRES_USER application_name=oracle2'"
+        echo "primary_slot_name = '$slot'"
+    } >>"$PGDATA/postgresql.auto.conf"
+    : >"$PGDATA/standby.signal"
     echo "oracle2: copied; following oracle over slot $slot"
 fi
 exec "${bin}postgres" -c hot_standby=on "$@"
