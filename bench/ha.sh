@@ -82,10 +82,12 @@ log "failover: kill -9 $leader (the R3 stream's leader)"
 kill -9 "${pid[$leader]}"
 wait "${pid[$leader]}" 2>/dev/null || true
 t0=$(now)
+acked=0
 for _ in $(seq 600); do
-    "$jspub" --ack-wait 250 "$urls" three.failover 1 >/dev/null 2>&1 && break
+    if "$jspub" --ack-wait 250 "$urls" three.failover 1 >/dev/null 2>&1; then acked=1; break; fi
 done
 t1=$(now)
+[ "$acked" = 1 ] || { log "no publish was acked within 600 tries after the kill"; exit 1; }
 failover=$(secs "$t0" "$t1")
 start_node "$leader" 3
 t2=$(now)

@@ -12,6 +12,9 @@
  * A publish that gets no ack within --ack-wait (default 2000 ms) is counted as
  * failed and the next one follows: only acknowledged messages are promised.
  * --acked FILE: "SEQ ID" of every acknowledged message, a line each.
+ * Each message has its own id (Nats-Msg-Id "jspub-<pid>-<start>-<n>"): a run never
+ * repeats an earlier run's ids, which JetStream would drop as duplicates; an ack
+ * that says duplicate counts as failed.
  * Prints one line: published, acked, failed, the highest acked sequence, the
  * elapsed seconds, acks a second and the ack latency's p50/p99 in ms.
  * Exit: 0 every message acked, 1 some failed, 64 bad usage.
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_SERVERS 8
 
@@ -140,11 +144,13 @@ int main(int argc, char **argv)
     long ok = 0, failed = 0;
     unsigned long long max_seq = 0;
     double t0 = now();
+    char run[48];
+    snprintf(run, sizeof run, "%ld-%lld", (long)getpid(), (long long)time(NULL));
     for (long k = 0; k < count; k++) {
         if (rate > 0)
             nap(t0 + (double)k / rate - now());
         char id[64], data[128];
-        snprintf(id, sizeof id, "jspub-%ld", k);
+        snprintf(id, sizeof id, "jspub-%s-%ld", run, k);
         int len = snprintf(data, sizeof data, "{\"n\":%ld}", k);
         jsPubOptions po;
         jsPubOptions_Init(&po);
@@ -152,7 +158,8 @@ int main(int argc, char **argv)
         po.MsgId = id;
         jsPubAck *pa = NULL;
         double t = now();
-        if (js_Publish(&pa, js, subject, data, len, &po, NULL) == NATS_OK && pa) {
+        if (js_Publish(&pa, js, subject, data, len, &po, NULL) == NATS_OK && pa &&
+            !pa->Duplicate) {
             lat[ok++] = (now() - t) * 1000;
             if (pa->Sequence > max_seq)
                 max_seq = pa->Sequence;

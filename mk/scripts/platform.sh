@@ -30,12 +30,25 @@ profile_name() { meta_load; printf '%s\n' "$ARC_META_PROFILE"; }
 
 svc() { "$SCRIPTS/svc.sh" "$@"; }
 
+# others_running MEMBER...: name the services outside the profile that still run (e.g. the ha
+# profile's flash2, flash3, oracle2 under think): left as they are, but said.
+others_running() {
+    local c others=() running=()
+    for c in "${ARC_META_ALL[@]}"; do [[ " $* " == *" $c "* ]] || others+=("$c"); done
+    [ ${#others[@]} -gt 0 ] || return 0
+    runtime_states "${others[@]}"
+    for c in "${others[@]}"; do [ "${RUNTIME_STATE[$c]:-}" != running ] || running+=("$c"); done
+    [ ${#running[@]} -eq 0 ] ||
+        warn "note: ${running[*]} still running outside profile $(profile_name), left as they are: 'make down PROFILE=<the profile that started them>' stops them"
+}
+
 do_up() {
     local o run
     members service
     local services=("${MEMBERS[@]+"${MEMBERS[@]}"}")
     members oneshot
     say "profile $(profile_name): ${services[*]-} ${MEMBERS[*]-}"
+    others_running "${services[@]+"${services[@]}"}" "${MEMBERS[@]+"${MEMBERS[@]}"}"
     # A whole profile: a runtime may skip what it cannot run here, saying why.
     [ ${#services[@]} -eq 0 ] || ARC_PROFILE_UP=1 svc up "${services[@]}"
     # One-shots last, each running what its service.yaml says (run:), directly.

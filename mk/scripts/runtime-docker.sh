@@ -7,6 +7,9 @@
 # The interface is described in svc.sh (which calls this). Environment:
 #   ARC_UP_TIMEOUT     seconds `up` waits for healthy (default: service.yaml up_timeout)
 #   ARC_COMPOSE        the compose command (default: plugin, else docker-compose)
+#   ARC_COMPOSE_OVERLAYS  names (space or comma separated) of docker-compose.<name>.yml
+#                      files laid over each service's compose file where they exist
+#                      (e.g. metrics: the exporters); the profile's name always counts
 #   FOLLOW, LOGS_TAIL  logs: follow (default on a terminal) and how many lines (100)
 #   ARC_SHELL          shell: the command run in the container (default sh)
 set -euo pipefail
@@ -15,15 +18,18 @@ _here=${BASH_SOURCE[0]%/*}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$_here/lib.sh"
 
-# dc CODENAME: DC=(compose command for that service's project): its docker-compose.yml, and
-# docker-compose.<profile>.yml beside it when the profile has one (e.g. flash under ha).
+# dc CODENAME: DC=(compose command for that service's project): its docker-compose.yml, then
+# the overlays beside it that exist: docker-compose.<profile>.yml (e.g. flash under ha), and
+# docker-compose.<name>.yml for each name in ARC_COMPOSE_OVERLAYS (e.g. metrics).
 dc() {
     load_service "$1"
     [ -n "$SVC_COMPOSE" ] || die "$1: no docker-compose.yml in $(relpath "$SVC_DIR")"
     compose_detect
     DC=("${COMPOSE[@]}" -p "arc-$1" --project-directory "$SVC_DIR" -f "$SVC_COMPOSE")
-    [ ! -f "$SVC_DIR/docker-compose.$ARC_META_PROFILE.yml" ] ||
-        DC+=(-f "$SVC_DIR/docker-compose.$ARC_META_PROFILE.yml")
+    local o names=${ARC_COMPOSE_OVERLAYS:-}
+    for o in "$ARC_META_PROFILE" ${names//,/ }; do
+        [ ! -f "$SVC_DIR/docker-compose.$o.yml" ] || DC+=(-f "$SVC_DIR/docker-compose.$o.yml")
+    done
 }
 
 ensure_network() {

@@ -16,6 +16,17 @@ set -eu
 port=${ARC_PRIMARY_PORT:-5432}
 bin=${ARC_PG_BINDIR:+$ARC_PG_BINDIR/}
 slot=arc_replica
+done=$PGDATA/arc-standby.done
+# Both go into primary_conninfo below: plain words only.
+case $ARC_PRIMARY_HOST$POSTGRES_USER in
+*[!A-Za-z0-9._/+@-]*) echo "oracle2: ARC_PRIMARY_HOST '$ARC_PRIMARY_HOST' and POSTGRES_USER '$POSTGRES_USER': letters, digits and . _ / + @ - only" >&2; exit 1 ;;
+esac
+# A copy is whole once arc-standby.done is written, last: a copy cut short (killed, timed
+# out) is thrown away and made again, never started half-made or as a second primary.
+if [ -s "$PGDATA/PG_VERSION" ] && [ ! -e "$done" ]; then
+    echo "oracle2: $PGDATA holds an unfinished copy of oracle: removing it to copy again"
+    find "$PGDATA" -mindepth 1 -delete
+fi
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     echo "oracle2: first start: a copy of oracle at $ARC_PRIMARY_HOST:$port (pg_basebackup, slot $slot)"
     "${bin}psql" -X -q -v ON_ERROR_STOP=1 -h "$ARC_PRIMARY_HOST" -p "$port" -U "$POSTGRES_USER" \
@@ -30,10 +41,11 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     fi
     {
         echo "# oracle2 follows oracle (services/sql/standby.sh)"
-        echo "primary_conninfo = 'host=$ARC_PRIMARY_HOST port=$port user=$POSTGRES_USER application_name=oracle2'"
+        echo "primary_conninfo = 'host=''$ARC_PRIMARY_HOST'' port=$port user=''$POSTGRES_USER'' application_name=oracle2'"
         echo "primary_slot_name = '$slot'"
     } >>"$PGDATA/postgresql.auto.conf"
     : >"$PGDATA/standby.signal"
+    echo "copied from oracle by services/sql/standby.sh" >"$done"
     echo "oracle2: copied; following oracle over slot $slot"
 fi
 exec "${bin}postgres" -c hot_standby=on "$@"

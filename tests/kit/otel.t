@@ -49,14 +49,14 @@ if command -v docker-compose >/dev/null 2>&1; then impls+=("docker-compose"); fi
 read -r KIT_PROBES KIT_VERSION < <(env -i PATH="$PATH" HOME="$HOME" ARC_ROOT="$ARC_ROOT" bash -c \
     '. mk/scripts/lib.sh && printf "%s %s\n" "$ARC_PROBES_IMAGE" "$ARC_VERSION"')
 
-# compose IMPL ARGS...: with a clean environment (but the kit's) and no .env, so defaults
-# are what is read.
+# compose IMPL ARGS...: with a clean environment (but the kit's, and the cluster name the ha
+# profile's nodes require) and no .env, so defaults are what is read.
 compose() {
     local impl=$1
     shift
     # shellcheck disable=SC2086  # "docker compose" is two words
     env -i PATH="$PATH" HOME="$HOME" ARC_PROBES_IMAGE="$KIT_PROBES" ARC_VERSION="$KIT_VERSION" \
-        $impl --env-file "$TEST_TMP/empty.env" "$@"
+        ARC_FLASH_CLUSTER=otel-test $impl --env-file "$TEST_TMP/empty.env" "$@"
 }
 
 addons=(services/*/docker-compose.metrics.yml)
@@ -304,6 +304,19 @@ run env ARC_COMPOSE="$fake" ARC_RUNTIME_RESOLVED=docker services/otel/stack.sh e
 like "$(grep -v ' config ' "$TEST_TMP/compose.log")" "^-p arc-flash .* rm -s -f flash-exporter$" \
     "exporters down removes only the exporters"
 check_cmd "stack.sh refuses an unknown action" 1 "usage: stack.sh" services/otel/stack.sh nope
+# ARC_COMPOSE_OVERLAYS=metrics lays the add-on over the service's own compose file; the profile's
+# docker-compose.<profile>.yml (flash under ha) is laid over it the same way.
+m=$ARC_ROOT/services/messaging
+: >"$TEST_TMP/compose.log"
+run env ARC_COMPOSE="$fake" ARC_RUNTIME_RESOLVED=docker ARC_COMPOSE_OVERLAYS=metrics mk/scripts/runtime-docker.sh down flash
+like "$(cat "$TEST_TMP/compose.log")" "^-p arc-flash --project-directory $m -f $m/docker-compose.yml -f $m/docker-compose.metrics.yml down$" \
+    "ARC_COMPOSE_OVERLAYS=metrics: flash's project with docker-compose.metrics.yml laid over it"
+: >"$TEST_TMP/compose.log"
+run env ARC_COMPOSE="$fake" ARC_RUNTIME_RESOLVED=docker ARC_PROFILE=ha mk/scripts/runtime-docker.sh down flash sonic
+like "$(cat "$TEST_TMP/compose.log")" "^-p arc-flash --project-directory $m -f $m/docker-compose.yml -f $m/docker-compose.ha.yml down$" \
+    "profile ha: flash's project with docker-compose.ha.yml laid over it"
+like "$(cat "$TEST_TMP/compose.log")" "^-p arc-sonic --project-directory [^ ]* -f [^ ]*/services/cache/docker-compose.yml down$" \
+    "profile ha: sonic, with no ha file, as it is"
 
 # otel-health: the probe from the host, against a real HTTP server on the health port.
 need_probe httpprobe

@@ -117,7 +117,7 @@ pubout=$(cat "$TEST_TMP/jspub.out")
 note "jspub: $pubout"
 read -r _ published _ acked _ failed _ maxseq _ <<<"$pubout"
 is "$published" 3000 "jspub published every message"
-last_id=$(tail -n 1 "$TEST_TMP/acked" | sed 's/.*jspub-//')
+last_id=$(tail -n 1 "$TEST_TMP/acked" | sed 's/.*-//')
 ok_if "publishing went on after the fault: the last acked message is #$last_id of 3000 ($acked acked, $failed without an ack while the stream's leader moved)" \
     test "$last_id" -ge 2900
 is "$(wc -l <"$TEST_TMP/acked")" "$acked" "every ack recorded"
@@ -132,10 +132,19 @@ bad=0
 checked=0
 while read -r seq id; do
     got=$(python3 "$ARC_ROOT/tests/e2e/natsmsg.py" get "127.0.0.1:${client[$leader]}" HA_FAULT "$seq") || { bad=$((bad + 1)); continue; }
-    [ "$got" = "{\"n\":${id#jspub-}}" ] || bad=$((bad + 1))
+    [ "$got" = "{\"n\":${id##*-}}" ] || bad=$((bad + 1))
     checked=$((checked + 1))
 done < <(awk 'NR == 1 || NR % 100 == 0 { print } END { print }' "$TEST_TMP/acked")
-is "$bad" 0 "$checked acknowledged messages (every 100th, first and last) read back from the restarted $leader, each its own payload"
+is "$bad" 0 "$checked acknowledged messages (every 100th, first and last) read back, each its own payload"
+# The restarted node's own store (its /jsz reports its replica's state) holds them all.
+local_msgs=""
+for _ in $(seq 100); do
+    local_msgs=$(curl -sf "http://127.0.0.1:${monitor[$leader]}/jsz?accounts=true&streams=true" |
+        jq -r '.. | objects | select(.name? == "HA_FAULT") | .state.messages // empty' | head -n 1)
+    [ "$local_msgs" != "$last" ] || break
+    sleep 0.1
+done
+is "$local_msgs" "$last" "the restarted $leader's own replica of HA_FAULT holds all $last messages"
 
 # ---- PostgreSQL: the replica killed while rows are written ------------------------------------
 check_cmd "oracle: primary with one standby streaming" 0 'role primary, 1 standby streaming' \
@@ -169,6 +178,22 @@ check_cmd "the replica is read-only" 1 'read-only transaction' \
     psql_on "$ARC_ORACLE2_PORT" "INSERT INTO ha_fault VALUES (0, '')"
 check_cmd "oracle: one standby streaming again" 0 '1 standby streaming' \
     "$PG" --dsn "postgresql://arc@127.0.0.1:$ARC_ORACLE_PORT/arc" --expect-role primary --standbys 1 --wait 30
+
+# ---- switching profiles loses nothing ---------------------------------------------------------
+check_cmd "make up (think) while ha's nodes run: they are named, left as they are" 0 \
+    'note: flash2 flash3 oracle2 still running outside profile think' nmake up
+check_cmd "under think flash is one node again, on its own store" 0 'JetStream' \
+    "$P" --server "nats://127.0.0.1:$ARC_FLASH_PORT" jetstream
+check_cmd "flash's single-node store knows nothing of the cluster's stream" 1 'HA_FAULT not found' \
+    "$P" --server "nats://127.0.0.1:$ARC_FLASH_PORT" stream info HA_FAULT
+check_cmd "make up PROFILE=ha again: the cluster is back" 0 'arc-flash3 is healthy' nmake up PROFILE=ha
+for n in "${nodes[@]}"; do
+    check_cmd "$n healthy in the cluster again" 0 'routes 2/2' cluster_check "$n" --wait 60
+done
+state=$("$P" --server "nats://127.0.0.1:$ARC_FLASH_PORT" --json stream info HA_FAULT || true)
+is "$(jq -r '[.. | objects | .messages? // empty] | first' <<<"$state")" "$last" \
+    "HA_FAULT still holds its $last messages after think and back"
+is "$(psql_on "$ARC_ORACLE2_PORT" "SELECT count(*) FROM ha_fault")" 20000 "oracle2 still holds every row"
 
 # ---- down keeps every node's data -----------------------------------------------------------
 check_cmd "make down PROFILE=ha" 0 '' nmake down PROFILE=ha

@@ -9,9 +9,11 @@
 # renamed to PGDATA only when all went well, so a failed first start leaves nothing
 # half-made behind. A temporary server listens on the unix socket only (no TCP).
 #
-# Init files: INITDIR/*.sql in name order, each in ONE transaction (all or nothing). When
-# the server cannot provide pgvector (`vector`) and a file fails on it, that file is
-# skipped — named, with the error — and the others still run; any other error fails.
+# Init files, in name order, as the image's entrypoint runs them: *.sql each in ONE
+# transaction (all or nothing) — when the server cannot provide pgvector (`vector`) and a
+# file fails on it, that file is skipped, named, with the error, and the others still run;
+# any other error fails —, and executable *.sh files run with PGDATA set (as we are: they
+# may only edit files in PGDATA, which keep their owner).
 # Exit: 0 ready, 1 failed (the reason on stderr), 64 bad usage.
 set -euo pipefail
 
@@ -69,7 +71,13 @@ for f in "$initdir"/*; do
     name=$(basename "$(dirname "$f")")/$(basename "$f")
     case "$f" in
     *.sql) ;;
-    *) say "init: $name skipped (the native runtime runs *.sql files only)"; continue ;;
+    *.sh)
+        [ -x "$f" ] || { say "init: $name skipped (not executable: the native runtime runs *.sh files that are)"; continue; }
+        out=$(PGDATA="$tmp" "$f" 2>&1) || { printf '%s\n' "$out" | sed 's/^/    /' >&2; fail "init: $name failed (above); nothing was kept"; }
+        say "init: ran $name"
+        continue
+        ;;
+    *) say "init: $name skipped (the native runtime runs *.sql and executable *.sh files)"; continue ;;
     esac
     # Read by us, fed on stdin: the server's account need not read the kit's folder.
     if out=$(sql -v ON_ERROR_STOP=1 --single-transaction -d "$db" -f - <"$f" 2>&1); then
