@@ -47,7 +47,7 @@ cat >"$KIT/mk/scripts/runtime-native.sh" <<'EOF'
 echo "$*${ARC_PROFILE_UP:+ (profile)}" >>"$ARC_TEST_CALLS"
 if [ "$1" = status ]; then
     shift
-    for c in "$@"; do printf '%s\tproc-%s\trunning\thealthy\t127.0.0.1:1->1\n' "$c" "$c"; done
+    for c in "$@"; do printf '%s\tproc-%s\trunning\thealthy\t-\t127.0.0.1:1->1\n' "$c" "$c"; done
 fi
 EOF
 chmod +x "$KIT/mk/scripts/runtime-native.sh"
@@ -71,8 +71,10 @@ calls_are "messaging-up/down/logs: flash, strange, sonic (up as a group; then th
 # One-shots run what their service.yaml names (run:), directly, once the services are up.
 check_cmd "make up: the profile's services, dependencies first (a one-shot without run: is named)" 0 \
     'cortex: nothing to run' kmake up
-calls_are "make up starts oracle (cortex's dependency) with flash, strange, sonic, as a profile, then shows the status table" \
-    $'up oracle flash strange sonic (profile)\nstatus oracle flash strange sonic (profile)\nstatus oracle flash strange sonic'
+like "$ALL" 'note: flash2 flash3 friday oracle2 still running outside profile think' \
+    "make up names the services of other profiles the runtime reports running"
+calls_are "make up asks for the others' states, starts oracle (cortex's dependency) with flash, strange, sonic, as a profile, then shows the status table" \
+    $'status flash2 flash3 friday oracle2\nup oracle flash strange sonic (profile)\nstatus oracle flash strange sonic (profile)\nstatus oracle flash strange sonic'
 # shellcheck disable=SC2016 # the script expands these when it runs
 printf '#!/bin/sh\necho "ONESHOT RAN ($*) after: $(tail -n 1 "$ARC_TEST_CALLS")"\n' >"$KIT/services/cortex/oneshot.sh"
 chmod +x "$KIT/services/cortex/oneshot.sh"
@@ -86,7 +88,7 @@ chmod +x "$KIT/services/cache/hook.sh"
 printf 'hooks:\n  after_up: [hook.sh, after-up]\n  before_down: [hook.sh, before-down]\n' >>"$KIT/services/cache/service.yaml"
 : >"$calls"
 check_cmd "make up runs sonic's after_up hook once the services are up" 0 \
-    'HOOK after-up, calls so far: 1' kmake up
+    'HOOK after-up, calls so far: 2' kmake up
 : >"$calls"
 check_cmd "make down runs sonic's before_down hook before stopping anything" 0 \
     'HOOK before-down, calls so far: 0' kmake down
@@ -109,7 +111,7 @@ calls_are "make down/ps/logs over the profile (one-shots have none)" \
 check_cmd "make status: one table with the runtime's rows and the one-shot" 0 \
     'SERVICE +CONTAINER +STATE +HEALTH +ROLE +PORTS' kmake status
 like "$OUT" 'runtime: native \(ARC_RUNTIME=native\)' "make status names the runtime"
-like "$OUT" 'sonic +proc-sonic +running +healthy +127\.0\.0\.1:1->1' "make status shows the runtime's status row"
+like "$OUT" 'sonic +proc-sonic +running +healthy +- +127\.0\.0\.1:1->1' "make status shows the runtime's status row"
 like "$OUT" 'cortex +- +one-shot' "make status lists the one-shot cortex"
 : >"$calls"
 
@@ -213,7 +215,7 @@ is "$(docker port "arc-$ok_c" 8000/tcp)" "127.0.0.1:$port" "the host port is bou
 id1=$(docker inspect -f '{{.Id}}' "arc-$ok_c")
 check_cmd "up a second time: 0" 0 "arc-$ok_c is healthy" svc up "$ok_c"
 is "$(docker inspect -f '{{.Id}}' "arc-$ok_c")" "$id1" "... and the container was not recreated"
-check_cmd "status: one tab-separated row" 0 "^$ok_c	arc-$ok_c	running	healthy	127\\.0\\.0\\.1:$port->8000\$" svc status "$ok_c"
+check_cmd "status: one tab-separated row" 0 "^$ok_c	arc-$ok_c	running	healthy	-	127\\.0\\.0\\.1:$port->8000\$" svc status "$ok_c"
 check_cmd "logs: the container's output" 0 "hello from $ok_c" env FOLLOW=0 "$KIT/mk/scripts/svc.sh" logs "$ok_c"
 check_cmd "ps: the container" 0 "arc-$ok_c" svc ps "$ok_c"
 check_cmd "shell: runs in the container (ARC_SHELL=command)" 0 '^1$' \
@@ -221,7 +223,7 @@ check_cmd "shell: runs in the container (ARC_SHELL=command)" 0 '^1$' \
 check_cmd "down: removes the container" 0 '' svc down "$ok_c"
 ok_if "... no container left" bash -c "! docker inspect arc-$ok_c >/dev/null 2>&1"
 ok_if "... the volume is kept" quiet docker volume inspect "arc-$ok_c-data"
-check_cmd "status after down: absent, configured ports" 0 "^$ok_c	arc-$ok_c	absent	-	127\\.0\\.0\\.1:$port->8000\$" svc status "$ok_c"
+check_cmd "status after down: absent, configured ports" 0 "^$ok_c	arc-$ok_c	absent	-	-	127\\.0\\.0\\.1:$port->8000\$" svc status "$ok_c"
 check_cmd "clean without a terminal refuses" 1 'refusing .*YES=1' svc clean "$ok_c"
 ok_if "... and keeps the volume" quiet docker volume inspect "arc-$ok_c-data"
 check_cmd "clean with YES=1 removes the volume" 0 '' env YES=1 "$KIT/mk/scripts/svc.sh" clean "$ok_c"
