@@ -3,8 +3,8 @@
 # (the nodes configured as the native runtime configures flash, flash2 and flash3: routes
 # between them, a store each). Prints a markdown section for docs/benchmarks.md:
 #   - publish with a JetStream ack (bench/jspub, one message in flight, as an agent that
-#     waits for its ack publishes): one node with an R1 stream, the three-node cluster with
-#     an R3 stream; BENCH_HA_MSGS messages each (default 5000), median of BENCH_HA_RUNS (3);
+#     waits for its ack publishes): the floor (a core publish and a flush round trip), one
+#     node with an R1 stream, the three-node cluster with an R3 stream; BENCH_HA_MSGS messages each (default 5000), median of BENCH_HA_RUNS (3);
 #   - failover: the R3 stream's leader killed (kill -9): the time until a publish is acked
 #     again (the other two elect a new leader), and, after the node's restart on its store,
 #     until natsprobe cluster passes on it (it has caught up).
@@ -45,10 +45,10 @@ stream() { # NAME REPLICAS URL
         "$1" "${1,,}" "$2" >"$TEST_TMP/$1.json"
     "$P" --server "$3" -q --wait 30 streams apply "$TEST_TMP/$1.json"
 }
-publish() { # LABEL URLS SUBJECT: median acks/s, p50, p99 over the runs
+publish() { # LABEL URLS SUBJECT [JSPUB-OPTION...]: median acks/s, p50, p99 over the runs
     local k out rates=() p50=() p99=()
     for k in $(seq "$runs"); do
-        out=$("$jspub" "$2" "$3.$k" "$msgs")
+        out=$("$jspub" "${@:4}" "$2" "$3.$k" "$msgs")
         rates+=("$(awk '{ print $12 }' <<<"$out")") p50+=("$(awk '{ print $14 }' <<<"$out")")
         p99+=("$(awk '{ print $16 }' <<<"$out")")
     done
@@ -61,6 +61,7 @@ start_node n1 1
 wait_port "${cport[n1]}" 10 "${pid[n1]}"
 stream ONE 1 "nats://127.0.0.1:${cport[n1]}"
 row1=$(publish "one node, R1 stream" "nats://127.0.0.1:${cport[n1]}" one)
+row0=$(publish "floor: core publish + flush round trip, one node, nothing stored" "nats://127.0.0.1:${cport[n1]}" floor --floor)
 kill "${pid[n1]}"
 wait "${pid[n1]}" 2>/dev/null || true
 rm -rf "${TEST_TMP:?}/n1"
@@ -107,10 +108,14 @@ and the client share it). bench/ha.sh.
 
 | Setup | acks/s | ack p50 ms | ack p99 ms |
 |---|---:|---:|---:|
+$row0
 $row1
 $row3
 
-The R3 ack waits for a quorum (two of three stores) through the stream leader: the price of
+The floor is the round trip every acknowledged publish costs at least (\`jspub --floor\`: a
+core NATS publish and a PING/PONG, nothing stored); natscli's \`nats bench --js\`, what a
+user would reach for, is not packaged for Debian and is not measured here. The R3 ack waits
+for a quorum (two of three stores) through the stream leader: the price of
 losing nothing when a node dies. Failover (the R3 stream's leader killed with \`kill -9\`):
 a publish was acked again **$failover s** later (the two others elected a new stream
 leader); restarted on its store, the node passed \`natsprobe cluster\` (routes, meta group,

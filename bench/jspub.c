@@ -5,13 +5,15 @@
  * of the ha fault test (a node killed while publishing: every acknowledged
  * message must be readable afterwards).
  *
- *   jspub [--rate N] [--ack-wait MS] [--acked FILE] URL[,URL...] SUBJECT COUNT
+ *   jspub [--rate N] [--ack-wait MS] [--acked FILE] [--floor] URL[,URL...] SUBJECT COUNT
  *
  * URLs: every server of the cluster (the client fails over between them).
  * --rate: messages a second (0, the default: each as soon as the last is acked).
  * A publish that gets no ack within --ack-wait (default 2000 ms) is counted as
  * failed and the next one follows: only acknowledged messages are promised.
  * --acked FILE: "SEQ ID" of every acknowledged message, a line each.
+ * --floor: core NATS instead, each publish followed by a flush (PING/PONG): the round
+ * trip any acknowledged publish costs at least, with nothing stored.
  * Each message has its own id (Nats-Msg-Id "jspub-<pid>-<start>-<n>"): a run never
  * repeats an earlier run's ids, which JetStream would drop as duplicates; an ack
  * that says duplicate counts as failed.
@@ -23,6 +25,7 @@
 #include <nats/nats.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,10 +96,14 @@ int main(int argc, char **argv)
     double rate = 0;
     long ack_wait = 2000;
     const char *acked_path = NULL;
+    bool floor = false;
     int i = 1;
     for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
         char *end;
-        if (!strcmp(argv[i], "--rate")) {
+        if (!strcmp(argv[i], "--floor")) {
+            floor = true;
+            i--; /* no value */
+        } else if (!strcmp(argv[i], "--rate")) {
             rate = strtod(argv[i + 1], &end);
             if (*end || rate < 0 || rate > 1e6)
                 return usage("--rate: a number of messages a second, 0 to 1000000");
@@ -158,7 +165,15 @@ int main(int argc, char **argv)
         po.MsgId = id;
         jsPubAck *pa = NULL;
         double t = now();
-        if (js_Publish(&pa, js, subject, data, len, &po, NULL) == NATS_OK && pa &&
+        if (floor) {
+            if (natsConnection_Publish(nc, subject, data, len) == NATS_OK &&
+                natsConnection_FlushTimeout(nc, ack_wait) == NATS_OK) {
+                lat[ok++] = (now() - t) * 1000;
+                max_seq = (unsigned long long)ok;
+            } else {
+                failed++;
+            }
+        } else if (js_Publish(&pa, js, subject, data, len, &po, NULL) == NATS_OK && pa &&
             !pa->Duplicate) {
             lat[ok++] = (now() - t) * 1000;
             if (pa->Sequence > max_seq)
