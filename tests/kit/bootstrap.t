@@ -31,6 +31,8 @@ phase() { jq -r --arg p "$1" ".phases[] | select(.phase == \$p) | .$2" "$R"; }
 # ---- usage -----------------------------------------------------------------------
 check_cmd "unknown phase -> 64 naming it" 64 "unknown phase 'mongo'" "${B[@]}" mongo
 BOOTSTRAP_TIMEOUT=soon check_cmd "bad setting -> 64 naming it" 64 "timeout must be a number" "${B[@]}"
+ARC_FLASH_REPLICAS=7 check_cmd "ARC_FLASH_REPLICAS out of range -> 64 naming it" 64 \
+    "ARC_FLASH_REPLICAS must be a number of replicas from 1 to 5, got '7'" "${B[@]}"
 check_cmd "--help describes the phases" 0 "phases: sql nats pulsar redis" "${B[@]}" --help
 
 # ---- everything up ------------------------------------------------------------------

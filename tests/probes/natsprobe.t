@@ -129,6 +129,11 @@ is "$(writes)" 0 "dry run: no create or update reached the server"
 check_cmd "apply creates the three streams" 0 "3 streams: 3 created, 0 updated, 0 unchanged" "${JS[@]}" streams apply "$STREAMS"
 like "$OUT" "stream AGENT_EVENTS: created" "one line per stream"
 is "$(stream_names)" "AGENT_EVENTS,AGENT_JOBS,CORE_LIFECYCLE" "the server has the three streams"
+w0=$(writes)
+check_cmd "--replicas 2 overrides the file's replicas: the plan updates every stream" 2 "0 to create, 3 to update" \
+    "${JS[@]}" --replicas 2 streams apply --dry-run "$STREAMS"
+like "$OUT" "stream AGENT_EVENTS: update: replicas 1 -> 2" "... naming the change"
+is "$(writes)" "$w0" "... and writing nothing (a plan)"
 is "$(writes)" 3 "the server's trace shows exactly three creates"
 is "$(server_configs)" "$(file_as_server "$STREAMS")" "the server's /jsz config matches the file, field by field"
 for s in AGENT_EVENTS AGENT_JOBS CORE_LIFECYCLE; do
@@ -189,6 +194,9 @@ check_cmd "missing file: 65" 65 "no-such-file\.json" "${JS[@]}" streams apply "$
 check_cmd "unknown flag: 64" 64 "unknown option '--frobnicate'" "${JS[@]}" --frobnicate ping
 check_cmd "unknown command: 64" 64 "unknown command 'pong'" "${JS[@]}" pong
 check_cmd "--dry-run without apply: 64" 64 "dry-run" "${JS[@]}" --dry-run ping
+check_cmd "--replicas out of range: 64 naming it" 64 "--replicas: '6' is not a number of replicas from 1 to 5" \
+    "${JS[@]}" --replicas 6 streams apply "$STREAMS"
+check_cmd "--replicas without streams apply: 64" 64 "--replicas only goes with 'streams apply'" "${JS[@]}" --replicas 3 ping
 check_cmd "streams apply without FILE: 64" 64 "needs a FILE" "${JS[@]}" streams apply
 check_cmd "bad --timeout: 64" 64 "timeout" "${JS[@]}" --timeout soon ping
 check_cmd "--help shows the exit codes" 0 "65  bad input file" "${JS[@]}" --help
