@@ -43,6 +43,42 @@ fact() {
     return 1
 }
 
+# nats_conf_keys FILE: the keys of a nats-server config file: top level, jetstream's as they
+# are (store_dir), other blocks' as block.key (cluster.routes); `include` as include.
+nats_conf_keys() {
+    awk '
+        { sub(/#.*/, "") }
+        /^[[:space:]]*$/ { next }
+        /^[[:space:]]*include[[:space:]]/ { if (depth == 0) print "include"; next }
+        {
+            line = $0
+            if (match(line, /^[[:space:]]*[A-Za-z_][A-Za-z0-9_]*[[:space:]]*(:|=|\{)/)) {
+                k = substr(line, RSTART, RLENGTH); gsub(/[[:space:]:={]/, "", k)
+                if (depth == 0) print k
+                else if (depth == 1) print (block == "jetstream" ? k : block "." k)
+                if (depth == 0 && line ~ /\{/) block = k
+            }
+            n = gsub(/\{/, "{", line); depth += n
+            n = gsub(/\}/, "}", line); depth -= n
+        }' "$1"
+}
+
+# nats_cluster_conf BASE FILE: what cluster.conf relies on beyond its keys — the environment
+# references it makes, and its keys that override the included file's.
+nats_cluster_conf() {
+    local base=$1 conf=$2 inc k
+    if grep -Eq '\$[A-Za-z_]' "$conf" && fact "$base" config_env_reference "$conf: environment references"; then
+        like "$F" '^yes' "$conf: \$NAME from the environment is upstream behaviour (docs/upstream.md, source $S)"
+    fi
+    inc=$(awk '/^[[:space:]]*include[[:space:]]/ { print $2; exit }' "$conf")
+    [ -n "$inc" ] || return 0
+    for k in $(nats_conf_keys "$conf"); do
+        nats_conf_keys "$(dirname "$conf")/$inc" | grep -qxF "$k" || continue
+        fact "$base" config_key_redefined "$conf: $k set again after the include" || continue
+        is "$F" "later wins" "$conf: $k replaces $inc's (docs/upstream.md, source $S)"
+    done
+}
+
 # dockerfile FILE: one line per instruction, "INSTR<TAB>args" (continuations joined,
 # comments dropped); exec-form arguments re-printed as compact JSON.
 dockerfile() {
@@ -262,40 +298,40 @@ for df in "${dockerfiles[@]}"; do
         fi
     done < <(compose_services "$df")
 
-    # A server config file the image is given: every key known to the upstream version.
-    if dockerfile "$df" | grep -q '^COPY	nats-server.conf '; then
-        conf=$(dirname "$df")/nats-server.conf
-        mapfile -t keys < <(awk '
-            { sub(/#.*/, "") }
-            /^[[:space:]]*$/ { next }
-            {
-                line = $0
-                if (match(line, /^[[:space:]]*[A-Za-z_][A-Za-z0-9_]*[[:space:]]*(:|=|\{)/)) {
-                    k = substr(line, RSTART, RLENGTH); gsub(/[[:space:]:={]/, "", k)
-                    if (depth == 0 || (depth == 1 && block == "jetstream")) print k
-                    if (depth == 0 && line ~ /\{/) block = k
-                }
-                n = gsub(/\{/, "{", line); depth += n
-                n = gsub(/\}/, "}", line); depth -= n
-            }' "$conf")
-    elif dockerfile "$df" | grep -q '^COPY	redis.conf '; then
-        conf=$(dirname "$df")/redis.conf
-        # redis.conf: one "key value..." a line, # comments.
-        mapfile -t keys < <(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$conf")
-    else
-        keys=()
-    fi
-    if [ ${#keys[@]} -gt 0 ] || [ -n "${conf:-}" ]; then
+    # The server config files the image is given: every key known to the upstream version.
+    confs=()
+    for f in nats-server.conf cluster.conf redis.conf; do
+        ! dockerfile "$df" | grep -q "^COPY	$f " || confs+=("$(dirname "$df")/$f")
+    done
+    for conf in "${confs[@]+"${confs[@]}"}"; do
+        case $conf in
+        */redis.conf) mapfile -t keys < <(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$conf") ;; # "key value..." lines
+        *) mapfile -t keys < <(nats_conf_keys "$conf") ;;
+        esac
         isnt "${#keys[@]}" 0 "$conf: keys read"
         for k in "${keys[@]}"; do
-            fact "$base" "config_key:$k" "$conf: key $k is documented for $base" || continue
+            case $k in
+            include) what=config_include ;;
+            *) what=config_key:$k ;;
+            esac
+            fact "$base" "$what" "$conf: $what is documented for $base" || continue
             case $F in
-            yes*) pass "$conf: $base knows the key $k (docs/upstream.md, source $S)" ;;
-            *) fail "$conf: $base knows the key $k" "docs/upstream.md says: $F (source $S)" ;;
+            yes*) pass "$conf: $base knows $what (docs/upstream.md, source $S)" ;;
+            *) fail "$conf: $base knows $what" "docs/upstream.md says: $F (source $S)" ;;
             esac
         done
+        [[ "$conf" != */cluster.conf ]] || nats_cluster_conf "$base" "$conf"
+    done
+    # Init scripts the image's entrypoint runs on a new PGDATA: an executable *.sh is run as a
+    # program (a sourced one would run inside the entrypoint's shell).
+    if dockerfile "$df" | grep -q '^COPY	init/ /docker-entrypoint-initdb.d/'; then
+        for f in "$(dirname "$df")"/init/*.sh; do
+            [ -e "$f" ] || continue
+            fact "$base" initdb_sh "$f: how $base runs it" || continue
+            like "$F" '^executable \*\.sh: run as a program' "$f: $base runs an executable *.sh as a program (docs/upstream.md, source $S)"
+            ok_if "$f is executable" test -x "$f"
+        done
     fi
-    conf=""
 done
 
 # ---- the parser itself fails clearly on a missing row ----------------------------------------
