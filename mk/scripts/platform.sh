@@ -37,7 +37,9 @@ others_running() {
     for c in "${ARC_META_ALL[@]}"; do [[ " $* " == *" $c "* ]] || others+=("$c"); done
     [ ${#others[@]} -gt 0 ] || return 0
     runtime_states "${others[@]}"
-    for c in "${others[@]}"; do [ "${RUNTIME_STATE[$c]:-}" != running ] || running+=("$c"); done
+    for c in "${others[@]}"; do
+        case "${RUNTIME_STATE[$c]:-}" in running | starting | backoff | restarting) running+=("$c") ;; esac
+    done
     [ ${#running[@]} -eq 0 ] ||
         warn "note: ${running[*]} still running outside profile $(profile_name), left as they are: 'make down PROFILE=<the profile that started them>' stops them"
 }

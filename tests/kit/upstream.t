@@ -28,11 +28,6 @@ declare -A KNOWN_UNMAINTAINED=(
     [signoz/signoz-otel-collector:0.111.30]="pinned with the SigNoz v0.76.0 set (services/otel/.env.example); moving it means moving the whole set"
 )
 
-todo() { # what why: a failing assertion marked TODO (TAP), not counted as a failure
-    _tap_n=$((_tap_n + 1))
-    printf 'not ok %d - %s # TODO %s\n' "$_tap_n" "$1" "$2"
-}
-
 # fact IMAGE FACT WHAT: sets F (value) and S (source); when the row is missing, one failed
 # assertion "WHAT" with docs/upstream.md's message, and returns 1.
 fact() {

@@ -34,6 +34,27 @@ cluster_check() { "$P" --monitor "http://127.0.0.1:${monitor[$1]}" "${@:2}" clus
 psql_on() { # PORT SQL: as the kit's user over TCP (the password from PGPASSWORD)
     "$(pg_bindir)/psql" -X -qtA -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U arc -d arc -c "$2"
 }
+# nats_defect_4116: Debian 12's nats-server is older than 2.9.17, whose healthz repair
+# (nats-io/nats-server#4116, #4172) fixed a consumer replica left behind by a restart.
+NATS_VERSION=$(nats-server --version | sed 's/.*v//')
+nats_defect_4116() { [ "$(printf '%s\n' "$NATS_VERSION" 2.9.17 | sort -V | head -n 1)" != 2.9.17 ]; }
+# cluster_healthy NODE WHAT: NODE's cluster check passes. On such a server, a durable
+# consumer's replica the check names as behind ("... is not current (its leader: X)") is that
+# defect: reported as TODO, and healed as docs/ha.md says — X's node restarted.
+cluster_healthy() {
+    local n=$1 what=$2 out rc=0 cl re='consumer .* is not current \(its leader: ([a-z0-9]+)\)'
+    out=$(cluster_check "$n" --wait 45 2>&1) || rc=$?
+    if [ "$rc" = 0 ]; then pass "$what"; return 0; fi
+    if [[ "$out" =~ $re ]] && nats_defect_4116; then
+        cl=${BASH_REMATCH[1]}
+        todo "$what" "nats-server $NATS_VERSION left a consumer replica behind (fixed in 2.9.17): $out"
+        check_cmd "the remedy: $cl (the consumer's leader) restarted" 0 '' nmake -s "$cl-down"
+        check_cmd "... and started again" 0 '' nmake -s "$cl-up" PROFILE=ha
+        check_cmd "$n healthy once $cl restarted" 0 'routes 2/2' cluster_check "$n" --wait 60
+        return 0
+    fi
+    fail "$what" "$out"
+}
 paused=""
 resume() { [ -z "$paused" ] || kill -CONT "$paused" 2>/dev/null || true; paused=""; }
 on_exit resume
@@ -115,13 +136,10 @@ done
 like "$named" "meta peer $leader " "a survivor's check names the lost node: $named"
 resume
 t_cont=$(now)
-check_cmd "$leader restarted by supervisord: its cluster check passes again (--wait)" 0 \
-    "role (leader|follower)" cluster_check "$leader" --wait 60
+cluster_healthy "$leader" "$leader restarted by supervisord: its cluster check passes again (--wait)"
 t_ok=$(now)
 note "nats: $leader down $(awk -v a="$t_kill" -v b="$t_cont" 'BEGIN { printf "%.1f", b - a }') s; healthy $(awk -v a="$t_cont" -v b="$t_ok" 'BEGIN { printf "%.2f", b - a }') s after its restart"
-for n in "${nodes[@]}"; do
-    check_cmd "after the fault: $n healthy in the cluster" 0 'routes 2/2' cluster_check "$n" --wait 30
-done
+for n in "${nodes[@]}"; do cluster_healthy "$n" "after the fault: $n healthy in the cluster"; done
 rc=0
 wait "$pub" || rc=$?
 pubout=$(cat "$TEST_TMP/jspub.out")
@@ -165,9 +183,22 @@ standby=$(prog_pid oracle2)
 svpid=$(sv_pid)
 kill -STOP "$svpid"
 paused=$svpid
+children=$(pgrep -P "$standby" | xargs)
 kill -9 "$standby"
+# Its children leave once they see the postmaster gone; a new one waits for them (shared memory).
+for _ in $(seq 100); do
+    alive=""
+    for p in $standby $children; do
+        # (a zombie, dead but not yet reaped by whoever adopted it, counts as gone)
+        st=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null || true)
+        [ -z "$st" ] || [ "$st" = Z ] || alive+=" $p($st)"
+    done
+    [ -n "$alive" ] || break
+    sleep 0.1
+done
+is "${alive:-none}" none "oracle2's postmaster and its children are gone"
 # shellcheck disable=SC2153  # exported by native_setup
-for _ in $(seq 100); do port_in_use "$ARC_ORACLE2_PORT" || break; sleep 0.1; done
+ok_if "oracle2's port is closed" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$ARC_ORACLE2_PORT) 2>/dev/null"
 check_cmd "standby down: pgcheck on the primary names the inactive slot" 1 \
     'slot arc_replica inactive' \
     "$PG" --dsn "postgresql://arc@127.0.0.1:$ARC_ORACLE_PORT/arc" --expect-role primary --standbys 1
@@ -192,15 +223,20 @@ check_cmd "oracle: one standby streaming again" 0 '1 standby streaming' \
 
 # ---- switching profiles loses nothing ---------------------------------------------------------
 check_cmd "make up (think) while ha's nodes run: they are named, left as they are" 0 \
-    'note: flash2 flash3 oracle2 still running outside profile think' nmake up
+    'note: flash2 flash3( oracle2)? still running outside profile think' nmake up
 check_cmd "under think flash is one node again, on its own store" 0 'JetStream' \
     "$P" --server "nats://127.0.0.1:$ARC_FLASH_PORT" jetstream
 check_cmd "flash's single-node store knows nothing of the cluster's stream" 1 'HA_FAULT not found' \
     "$P" --server "nats://127.0.0.1:$ARC_FLASH_PORT" stream info HA_FAULT
-check_cmd "make up PROFILE=ha again: the cluster is back" 0 'arc-flash3 is healthy' nmake up PROFILE=ha
-for n in "${nodes[@]}"; do
-    check_cmd "$n healthy in the cluster again" 0 'routes 2/2' cluster_check "$n" --wait 60
-done
+run nmake up PROFILE=ha ARC_UP_TIMEOUT=60
+if [ "$RC" = 0 ]; then
+    pass "make up PROFILE=ha again: the cluster is back"
+elif [[ "$ALL" =~ consumer\ .*\ is\ not\ current\ \(its\ leader: ]] && nats_defect_4116; then
+    todo "make up PROFILE=ha again: the cluster is back" "nats-server $NATS_VERSION left a consumer replica behind (fixed in 2.9.17)"
+else
+    fail "make up PROFILE=ha again: the cluster is back" "exit $RC: $ALL"
+fi
+for n in "${nodes[@]}"; do cluster_healthy "$n" "$n healthy in the cluster again"; done
 state=$("$P" --server "nats://127.0.0.1:$ARC_FLASH_PORT" --json stream info HA_FAULT || true)
 is "$(jq -r '[.. | objects | .messages? // empty] | first' <<<"$state")" "$last" \
     "HA_FAULT still holds its $last messages after think and back"

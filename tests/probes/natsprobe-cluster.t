@@ -231,6 +231,21 @@ scenario healthz '{status: "unavailable", error: "JetStream stream \u0027$G > AR
 printf 503 >"$SERVE/healthz.status"
 check_cmd "/healthz: the server's own error" 1 \
     "/healthz: HTTP 503, status unavailable: JetStream stream '.G > ARC_EVENTS' is not current$END" "${STANDIN[@]}" cluster
+# A consumer /healthz says is behind: its leader named (from /jsz?...&consumers=true).
+# shellcheck disable=SC2016 # $G is the account's name, not an expansion
+scenario healthz '{status: "unavailable", error: "JetStream consumer \u0027$G > ARC_EVENTS > workers\u0027 is not current"}' \
+    jsz-streams '.account_details[0].stream_detail[0].consumer_detail = [{name: "other", cluster: {leader: "flash-3"}},
+        {name: "workers", cluster: {leader: "flash-2", replicas: []}}]'
+printf 503 >"$SERVE/healthz.status"
+check_cmd "/healthz: a consumer behind, its leader named" 1 \
+    "/healthz: HTTP 503, status unavailable: JetStream consumer '.G > ARC_EVENTS > workers' is not current \(its leader: flash-2\)$END" \
+    "${STANDIN[@]}" cluster
+# shellcheck disable=SC2016 # $G is the account's name, not an expansion
+scenario healthz '{status: "unavailable", error: "JetStream consumer \u0027$G > ARC_EVENTS > gone\u0027 is not current"}'
+printf 503 >"$SERVE/healthz.status"
+check_cmd "/healthz: a consumer /jsz does not list: the server's error as it is" 1 \
+    "/healthz: HTTP 503, status unavailable: JetStream consumer '.G > ARC_EVENTS > gone' is not current$END" \
+    "${STANDIN[@]}" cluster
 scenario varz 'del(.cluster)'
 check_cmd "a server outside any cluster" 1 "flash-1 is not in a cluster \(no cluster name in /varz\)$END" \
     "${STANDIN[@]}" cluster

@@ -346,6 +346,59 @@ static int check_streams(cl_state *st, const arc_deadline *dl, char *why, size_t
 }
 
 /* ---- 4. the server's own verdict: /healthz ------------------------------------------ */
+/* "... consumer '$G > STREAM > NAME' is not current": the three names, else false. */
+static bool consumer_named(const char *error, char part[3][CL_NAME])
+{
+    const char *p = strstr(error, "consumer '");
+    if (!p)
+        return false;
+    p += strlen("consumer '");
+    for (int i = 0; i < 3; i++) {
+        const char *end = strstr(p, i < 2 ? " > " : "'");
+        if (!end || (size_t)(end - p) >= CL_NAME || end == p)
+            return false;
+        memcpy(part[i], p, (size_t)(end - p));
+        part[i][end - p] = '\0';
+        p = end + (i < 2 ? 3 : 1);
+    }
+    return true;
+}
+
+/* The element of array arr (a key of obj) whose "name" is name, or -1. */
+static int named_in(const arc_json *j, int obj, const char *arr_key, const char *name)
+{
+    int arr = arc_json_get(j, obj, arr_key);
+    int n = arc_json_is(j, arr, JSMN_ARRAY) ? j->tok[arr].size : 0;
+    char got[CL_NAME];
+    for (int m = 0, e = arr + 1; m < n; m++, e = arc_json_next(j, e)) {
+        text_of(j, e, "name", got, sizeof got);
+        if (strcmp(got, name) == 0)
+            return e;
+    }
+    return -1;
+}
+
+/* The leader of the consumer /healthz names, as this server sees it (so a user knows which
+ * node leads the replica that is behind); "" when it cannot be told. */
+static void consumer_leader(const cl_state *st, const char *error, const arc_deadline *dl,
+                            char *leader, size_t n)
+{
+    char part[3][CL_NAME], why[256];
+    cl_doc d;
+    leader[0] = '\0';
+    if (!consumer_named(error, part))
+        return;
+    if (doc_get(st, "/jsz?accounts=true&streams=true&consumers=true", dl, &d, why,
+                sizeof why) == ARC_EXIT_OK) {
+        int acc = named_in(&d.j, 0, "account_details", part[0]);
+        int stream = acc < 0 ? -1 : named_in(&d.j, acc, "stream_detail", part[1]);
+        int cons = stream < 0 ? -1 : named_in(&d.j, stream, "consumer_detail", part[2]);
+        if (cons >= 0)
+            text_of(&d.j, arc_json_get(&d.j, cons, "cluster"), "leader", leader, n);
+    }
+    doc_free(&d);
+}
+
 static int check_healthz(cl_state *st, const arc_deadline *dl, char *why, size_t whylen)
 {
     long code = 0;
@@ -353,11 +406,14 @@ static int check_healthz(cl_state *st, const arc_deadline *dl, char *why, size_t
     arc_buf_init(&body);
     int rc = np_http_get(st->run->t, "/healthz", dl, &code, &body, why, whylen);
     if (rc == ARC_EXIT_OK) {
-        char status[64], error[512];
+        char status[64], error[512], leader[CL_NAME];
         np_health_words(&body, status, sizeof status, error, sizeof error);
-        if (code != 200 || strcmp(status, "ok") != 0)
-            rc = failf(why, whylen, "/healthz: HTTP %ld, status %s%s%s", code,
-                       status[0] ? status : "?", error[0] ? ": " : "", error);
+        if (code != 200 || strcmp(status, "ok") != 0) {
+            consumer_leader(st, error, dl, leader, sizeof leader);
+            rc = failf(why, whylen, "/healthz: HTTP %ld, status %s%s%s%s%s%s", code,
+                       status[0] ? status : "?", error[0] ? ": " : "", error,
+                       leader[0] ? " (its leader: " : "", leader, leader[0] ? ")" : "");
+        }
     }
     arc_buf_free(&body);
     return rc;
