@@ -3,7 +3,7 @@
 # runtime work to mk/scripts/runtime-<runtime>.sh); profile-level work through $(PLATFORM).
 #
 #   make up                      PROFILE=think by default (profiles.yaml: default)
-#   make status PROFILE=reason   ARC_RUNTIME=auto|docker|native (auto: docker if it answers)
+#   make status PROFILE=ha       ARC_RUNTIME=auto|docker|native (auto: docker if it answers)
 
 PROFILE ?=
 PROFILES_FILE ?= $(ROOT)/profiles.yaml
@@ -21,7 +21,7 @@ PLATFORM := $(SCRIPTS)/platform.sh
 # $(call probes,redisping ...): build those probes first, when their sources exist.
 probes = $(if $(filter $(1),$(PROBES)),$(MAKE) -s $(filter $(1),$(PROBES)),:)
 
-##@ Platform (over PROFILE=think; profiles.yaml)
+##@ Platform (over PROFILE=think; also reason, ha: profiles.yaml)
 
 .PHONY: up down health status ps logs info validate .env clean
 up: ## Start the profile's services (dependencies first), wait until healthy, then its bootstrap
@@ -36,7 +36,7 @@ health: ## Check every service of the profile with its probe; non-zero naming th
 	@$(call probes,svcmeta natsprobe pulsaradm redisping pgcheck httpprobe)
 	@$(PLATFORM) health
 
-status: ## One table: service, container, state, health, ports (and the runtime)
+status: ## One table: service, container, state, health, role (leader/follower, primary/standby), ports
 	@$(PLATFORM) status
 
 ps: ## The profile's containers as the runtime lists them
