@@ -42,17 +42,8 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES ARC_COMPOSE BUILDER_IMAGE ARC_PRO
 KIT=$root
 STATE=$TEST_TMP/state
 export ARC_RUNTIME=native ARC_STATE_DIR=$STATE BOOTSTRAP_RESULT=$TEST_TMP/bootstrap.json
-# Every port variable of services/*/service.yaml (svcmeta resolve exports them): a free one.
-export ARC_FLASH_PORT ARC_FLASH_MONITOR_PORT ARC_SONIC_PORT ARC_ORACLE_PORT \
-    ARC_STRANGE_PORT ARC_STRANGE_ADMIN_PORT
-ARC_FLASH_PORT=$(free_port)
-ARC_FLASH_MONITOR_PORT=$(free_port)
-ARC_SONIC_PORT=$(free_port)
-ARC_ORACLE_PORT=$(free_port)
-ARC_STRANGE_PORT=$(free_port)
-ARC_STRANGE_ADMIN_PORT=$(free_port)
-export ARC_CORTEX_PORT
-ARC_CORTEX_PORT=$(free_port)
+# Every port variable of services/*/service.yaml: a free one (native-lib.sh).
+free_service_ports
 kit_down() {
     [ -d "$STATE/run" ] || return 0
     nmake down >/dev/null 2>&1 || true

@@ -32,6 +32,7 @@ declare -A VOLUME=([flash]=arc-flash-jetstream [strange]=arc-strange-data [sonic
 e2e_services "${SERVICES[@]}"
 e2e_port ARC_FLASH_PORT
 e2e_port ARC_FLASH_MONITOR_PORT
+e2e_port ARC_FLASH_CLUSTER_PORT
 e2e_port ARC_STRANGE_PORT
 e2e_port ARC_STRANGE_ADMIN_PORT
 e2e_port ARC_SONIC_PORT

@@ -3,7 +3,7 @@
 #
 #   native_setup      a private copy of the kit in $KIT (no .env files), the native runtime,
 #                     a private state folder $STATE (ARC_STATE_DIR) and free ports for
-#                     every service (ARC_*_PORT), so nothing touches the developer's .arc/
+#                     every service (ARC_*_PORT: free_service_ports), so nothing touches the developer's .arc/
 #                     or the default ports; the EXIT trap stops our supervisord and every
 #                     process of $STATE
 #   nmake ARGS...     make in $KIT
@@ -31,23 +31,25 @@ native_setup() {
     unset ARC_RUNTIME_RESOLVED PULSAR_HOME ARC_PROFILE_UP YES FOLLOW ARC_ORACLE_USER ARC_ORACLE_DB
     # Not the default: the tests look for it where it must never be.
     export ARC_ORACLE_PASSWORD=Native-pw-9f3k2
-    export ARC_FLASH_PORT ARC_FLASH_MONITOR_PORT ARC_SONIC_PORT ARC_ORACLE_PORT \
-        ARC_STRANGE_PORT ARC_STRANGE_ADMIN_PORT ARC_CORTEX_PORT
-    ARC_FLASH_PORT=$(free_port)
-    ARC_FLASH_MONITOR_PORT=$(free_port)
-    ARC_SONIC_PORT=$(free_port)
-    ARC_ORACLE_PORT=$(free_port)
-    ARC_STRANGE_PORT=$(free_port)
-    ARC_STRANGE_ADMIN_PORT=$(free_port)
-    ARC_CORTEX_PORT=$(free_port)
-    # The ha profile's nodes (flash's route port is checked free in every profile).
-    local v
-    for v in ARC_FLASH_CLUSTER_PORT ARC_FLASH2_PORT ARC_FLASH2_MONITOR_PORT ARC_FLASH2_CLUSTER_PORT \
-        ARC_FLASH3_PORT ARC_FLASH3_MONITOR_PORT ARC_FLASH3_CLUSTER_PORT ARC_ORACLE2_PORT; do
-        printf -v "$v" '%s' "$(free_port)"
+    free_service_ports
+    on_exit native_teardown
+}
+
+# free_service_ports: every port variable the services declare (service.yaml ports: env, as
+# svcmeta resolves them) exported with a free loopback port of its own, so nothing run here
+# uses a default port (flash's route port included: it is checked free in every profile).
+free_service_ports() {
+    local v p used=" "
+    # shellcheck disable=SC2016  # expanded by the inner bash
+    for v in $(bash -c 'eval "$("$1" --root "$2" resolve)"; printf "%s\n" "${META_PORTS[@]}"' _ \
+        "$ARC_BIN/svcmeta" "$ARC_ROOT" | awk '$4 != "-" && $4 != "" { print $4 }' | sort -u); do
+        p=$(free_port)
+        while [[ "$used" == *" $p "* ]]; do p=$(free_port); done
+        used+="$p "
+        printf -v "$v" '%s' "$p"
         export "${v?}"
     done
-    on_exit native_teardown
+    [ -n "${ARC_FLASH_PORT:-}" ] || bail_out "no port variables from svcmeta resolve ($ARC_BIN/svcmeta)"
 }
 
 sv() { supervisorctl -c "$STATE/run/supervisord.conf" "$@"; }
